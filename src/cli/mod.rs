@@ -1,0 +1,162 @@
+//! The `tradestat` command line: global options shared by every subcommand, and dispatch to one
+//! file per subcommand.
+
+pub mod convert;
+pub mod inspect;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use tradestat::output::Format;
+use tradestat::read::layout::{Layout, Mapping, ReadOptions};
+use tradestat::read::{Encoding, Validation};
+use tradestat::{Error, LoadOptions, Result};
+
+/// Turn trade-flow records into correct numbers, charts and reports.
+#[derive(Debug, Parser)]
+#[command(
+    name = "tradestat",
+    version,
+    about,
+    after_help = "With no command, tradestat runs `summary` on the embedded Kazakhstan-Mexico seed dataset.\n\nExamples:\n  tradestat                                   summary of the embedded seed data\n  tradestat inspect data.csv                  what is in a file\n  tradestat convert BACI_*.csv -o baci.parquet one canonical table\n  tradestat summary --reporter KAZ --partner MEX"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub global: Global,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Global {
+    /// Input layout, instead of detecting it from the header:
+    /// canonical, comtrade-plus, comtrade-legacy, baci, comext, mapped
+    #[arg(long, global = true, value_name = "LAYOUT", value_parser = parse_layout)]
+    pub format: Option<Layout>,
+    /// Column mapping for other layouts, e.g.
+    /// exporter=origin,importer=destination,year=year,value=exports
+    #[arg(long, global = true, value_name = "FIELD=COLUMN,...")]
+    pub map: Option<String>,
+    /// Multiplier from the file's value unit to currency units (1000 for thousands)
+    #[arg(long, global = true, value_name = "N")]
+    pub value_unit: Option<f64>,
+    /// Currency of a mapped file's values (default USD)
+    #[arg(long, global = true, value_name = "CODE")]
+    pub currency: Option<String>,
+    /// Classification to record, e.g. H0 for a BACI HS92 file
+    #[arg(long, global = true, value_name = "CODE")]
+    pub classification: Option<String>,
+    /// Flow of a mapped file: with exporter=/importer=, export (default) or import; without, the
+    /// flow of every row
+    #[arg(long, global = true, value_name = "FLOW")]
+    pub flow: Option<String>,
+    /// Text encoding of the inputs: utf8 (default) or latin1
+    #[arg(long, global = true, value_name = "ENCODING", value_parser = parse_encoding, default_value = "utf8")]
+    pub encoding: Encoding,
+    /// Output format: table (default), csv, json, markdown
+    #[arg(long, global = true, value_name = "FORMAT", default_value = "table")]
+    pub output: Format,
+    /// Write the output to FILE instead of standard output
+    #[arg(short = 'o', long = "out", global = true, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// No notes or warnings on standard error
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+fn parse_layout(s: &str) -> std::result::Result<Layout, String> {
+    Layout::from_name(s).ok_or_else(|| {
+        format!(
+            "unknown layout '{s}'; layouts are {}",
+            Layout::NAMES.join(", ")
+        )
+    })
+}
+
+fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
+    match s.to_ascii_lowercase().replace('-', "").as_str() {
+        "utf8" => Ok(Encoding::Utf8),
+        "latin1" | "iso88591" | "windows1252" | "cp1252" => Ok(Encoding::Latin1),
+        _ => Err(format!("unknown encoding '{s}'; use utf8 or latin1")),
+    }
+}
+
+impl Global {
+    /// Loading options from the global flags.
+    pub fn load_options(&self, validation: Validation) -> Result<LoadOptions> {
+        let map = self.map.as_deref().map(str::parse::<Mapping>).transpose()?;
+        if let Some(f) = &self.flow {
+            let ok = ["export", "import", "turnover", "re-export", "re-import"];
+            if !ok.contains(&f.as_str()) {
+                return Err(Error::Mapping(format!(
+                    "--flow {f}: expected one of {}",
+                    ok.join(", ")
+                )));
+            }
+        }
+        Ok(LoadOptions {
+            read: ReadOptions {
+                format: self.format,
+                map,
+                value_unit: self.value_unit,
+                currency: self.currency.clone(),
+                classification: self.classification.clone(),
+                flow: self.flow.clone(),
+            },
+            encoding: self.encoding,
+            validation,
+        })
+    }
+
+    /// Print warnings and notes on standard error unless `--quiet`.
+    pub fn note(&self, lines: &[String]) {
+        if self.quiet {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        for l in lines {
+            let _ = writeln!(err, "note: {l}");
+        }
+    }
+
+    /// Write the command's output to `-o FILE` (atomically) or standard output.
+    pub fn emit(&self, text: &str) -> Result<()> {
+        match &self.out {
+            Some(path) => tradestat::write::text(path, text),
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(text.as_bytes())
+                    .and_then(|_| out.flush())
+                    .map_err(|source| Error::Write {
+                        path: "standard output".into(),
+                        source,
+                    })
+            }
+        }
+    }
+}
+
+/// Input files, shared by the subcommands.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Inputs {
+    /// Input files or glob patterns (CSV, .csv.gz, Parquet); none: the embedded seed dataset
+    #[arg(value_name = "FILES")]
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Inspect(inspect::InspectArgs),
+    Convert(convert::ConvertArgs),
+}
+
+/// Run the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Some(Command::Inspect(a)) => inspect::run(a, &cli.global),
+        Some(Command::Convert(a)) => convert::run(a, &cli.global),
+        None => inspect::run(inspect::InspectArgs::default(), &cli.global),
+    }
+}

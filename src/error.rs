@@ -1,0 +1,104 @@
+//! The library's error type: every failure says which file, line and column, and what was expected.
+
+use std::path::PathBuf;
+
+use polars::prelude::PolarsError;
+
+/// Everything that can go wrong while loading or analysing trade data.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be opened or read.
+    #[error("{path}: cannot read the file")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// An output file could not be written.
+    #[error("{path}: cannot write the file")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file has no bytes at all, or only blank lines.
+    #[error("{path}: the file is empty (expected a header line and data rows)")]
+    Empty { path: PathBuf },
+    /// A header but no data rows: nothing to analyse.
+    #[error("{path}: the file has a header but no data rows")]
+    HeaderOnly { path: PathBuf },
+    /// The header matches no layout that tradestat knows.
+    #[error(
+        "{path}: unknown layout; header is [{header}].\n  Expected the header of a tradestat canonical CSV, UN Comtrade (Plus or legacy), CEPII BACI (t,i,j,k,v,q) or Eurostat Comext file.\n  Name the layout with --format, or map the columns with --map exporter=COL,importer=COL,year=COL,value=COL"
+    )]
+    UnknownLayout { path: PathBuf, header: String },
+    /// A column that the layout needs is not in the header.
+    #[error(
+        "{path}: missing required column '{column}' for layout {layout} (header is [{header}])"
+    )]
+    MissingColumn {
+        path: PathBuf,
+        layout: String,
+        column: String,
+        header: String,
+    },
+    /// A row has more or fewer fields than the header.
+    #[error("{path}:{line}: expected {expected} fields as in the header, found {found}")]
+    Ragged {
+        path: PathBuf,
+        line: u64,
+        expected: usize,
+        found: usize,
+    },
+    /// A cell does not hold what its column needs.
+    #[error("{path}:{line}: column '{column}': {message}")]
+    Cell {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        message: String,
+    },
+    /// The file is not UTF-8 text.
+    #[error(
+        "{path}:{line}: the text is not UTF-8 (byte 0x{byte:02X}); if the file is Latin-1 or Windows-1252, pass --encoding latin1"
+    )]
+    Encoding { path: PathBuf, line: u64, byte: u8 },
+    /// The `--map` option could not be understood or does not fit the file.
+    #[error("--map: {0}")]
+    Mapping(String),
+    /// No file matched an input pattern.
+    #[error("no input file matches '{0}'")]
+    NoMatch(String),
+    /// The request cannot be answered from the data (absent country, year, ...).
+    #[error("{0}")]
+    Request(String),
+    /// A polars operation failed; `context` says which file or step.
+    #[error("{context}")]
+    Polars {
+        context: String,
+        #[source]
+        source: PolarsError,
+    },
+}
+
+impl Error {
+    /// Wrap a polars error with the file or step it happened in.
+    pub fn polars(context: impl Into<String>) -> impl FnOnce(PolarsError) -> Error {
+        let context = context.into();
+        move |source| Error::Polars { context, source }
+    }
+
+    /// The process exit code for this error, following sysexits(3) where one fits.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Io { .. } | Error::NoMatch(_) => 66,
+            Error::Write { .. } => 73,
+            Error::Mapping(_) | Error::Request(_) => 64,
+            Error::Polars { .. } => 70,
+            _ => 65,
+        }
+    }
+}
+
+/// Result with the library's error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

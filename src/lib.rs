@@ -1,0 +1,19 @@
+//! tradestat: load trade-flow records of every common layout into one canonical polars table,
+//! and turn them into correct numbers, charts and reports.
+//!
+//! The engine is here; the `tradestat` binary (`src/main.rs`, `src/cli/`) only parses arguments
+//! and prints what these modules return.
+
+pub mod error;
+pub mod frame;
+pub mod inspect;
+pub mod load;
+pub mod output;
+pub mod read;
+pub mod reference;
+pub mod schema;
+pub mod validate;
+pub mod write;
+
+pub use error::{Error, Result};
+pub use load::{Dataset, LoadOptions, load};

@@ -1,0 +1,207 @@
+//! Loading inputs: globs, several files in one frame, the embedded seed dataset when none is
+//! given, and values derived from turnover records.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::read::layout::{Layout, ReadOptions};
+use crate::read::{self, Data, Encoding, FileInfo, Validation};
+use crate::schema::{self, flow};
+
+/// The embedded seed dataset (Kazakhstan-Mexico figures from the seed documents).
+pub const SEED_CSV: &str = include_str!("../data/seed.csv");
+/// How the seed dataset is named in messages and `inspect`.
+pub const SEED_LABEL: &str = "embedded seed dataset (data/seed.csv)";
+
+/// Everything loaded for one run: the canonical lazy frame and what was learnt on the way.
+pub struct Dataset {
+    /// All inputs in one canonical frame, derived rows included.
+    pub lf: LazyFrame,
+    /// Each input's canonical frame, in the order of `files`.
+    pub parts: Vec<LazyFrame>,
+    pub files: Vec<FileInfo>,
+    /// True when no input was given and the seed dataset was used.
+    pub seed: bool,
+}
+
+/// Options for [`load`].
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub read: ReadOptions,
+    pub encoding: Encoding,
+    pub validation: Validation,
+}
+
+/// Expand the inputs: glob patterns become the files they match, in sorted order.
+pub fn expand(inputs: &[String]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.contains(['*', '?', '[']) {
+            let mut matched: Vec<PathBuf> = glob::glob(input)
+                .map_err(|e| Error::Request(format!("bad pattern '{input}': {e}")))?
+                .filter_map(std::result::Result::ok)
+                .collect();
+            if matched.is_empty() {
+                return Err(Error::NoMatch(input.clone()));
+            }
+            matched.sort();
+            out.extend(matched);
+        } else {
+            out.push(PathBuf::from(input));
+        }
+    }
+    Ok(out)
+}
+
+/// Load the inputs (or the seed dataset when there are none) into one canonical frame.
+pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
+    let paths = expand(inputs)?;
+    let mut frames = Vec::new();
+    let mut files = Vec::new();
+    let seed = paths.is_empty();
+    if seed {
+        let data = Data::Bytes(Arc::new(SEED_CSV.as_bytes().to_vec()));
+        let (lf, info) = read::read_csv(
+            SEED_LABEL,
+            data,
+            &ReadOptions::default(),
+            Validation::Always,
+        )?;
+        frames.push(lf);
+        files.push(info);
+    }
+    for path in &paths {
+        let (lf, info) =
+            read::read_path(path, &options.read, options.encoding, options.validation)?;
+        frames.push(lf);
+        files.push(info);
+    }
+    let parts = frames.clone();
+    let mut lf = if frames.len() == 1 {
+        frames.pop().expect("one frame")
+    } else {
+        concat(frames, UnionArgs::default()).map_err(Error::polars("cannot combine the inputs"))?
+    };
+    // Only our own and mapped files can hold turnover records (press-release figures).
+    if files
+        .iter()
+        .any(|f| matches!(f.layout, Layout::Canonical | Layout::Mapped))
+    {
+        lf = derive_directions(lf);
+    }
+    Ok(Dataset {
+        lf,
+        parts,
+        files,
+        seed,
+    })
+}
+
+impl Dataset {
+    /// Collect a query on this dataset; if the scan fails, find the line and column that made
+    /// it fail with the line-by-line checks of files not yet validated.
+    pub fn collect(&self, lf: LazyFrame, what: &str) -> Result<DataFrame> {
+        match lf.collect() {
+            Ok(df) => Ok(df),
+            Err(e) => {
+                for f in self.files.iter().filter(|f| !f.validated) {
+                    read::run_checks(f)?;
+                }
+                Err(Error::Polars {
+                    context: format!("cannot compute {what}"),
+                    source: e,
+                })
+            }
+        }
+    }
+
+    /// A description of the inputs for notes and footers.
+    pub fn sources_label(&self) -> String {
+        self.files
+            .iter()
+            .map(|f| f.path.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Where a turnover record and exactly one direction (exports or imports) are known for the
+/// same year, month, reporter, partner, product and currency, add the other direction as
+/// `turnover - known`, marked `derived`. A negative result (inconsistent figures) is not added.
+pub fn derive_directions(lf: LazyFrame) -> LazyFrame {
+    let keys = [
+        "year", "month", "reporter", "partner", "product", "currency",
+    ];
+    let is = |f: &str| col("flow").eq(lit(f.to_string()));
+    let n = |f: &str| is(f).cast(DataType::Int32).sum();
+    let v = |f: &str| col("value").filter(is(f)).sum();
+    let direct = is(flow::EXPORT).or(is(flow::IMPORT));
+    let known = lf
+        .clone()
+        .filter(col("value").is_not_null().and(col("derived").not()))
+        .group_by(keys.map(col))
+        .agg([
+            n(flow::TURNOVER).alias("nt"),
+            n(flow::EXPORT).alias("nx"),
+            n(flow::IMPORT).alias("nm"),
+            v(flow::TURNOVER).alias("t"),
+            v(flow::EXPORT).alias("x"),
+            v(flow::IMPORT).alias("m"),
+            col("product_name")
+                .filter(is(flow::TURNOVER))
+                .first()
+                .alias("product_name"),
+            col("product_level")
+                .filter(is(flow::TURNOVER))
+                .first()
+                .alias("product_level"),
+            col("classification")
+                .filter(is(flow::TURNOVER))
+                .first()
+                .alias("classification"),
+            col("source").filter(is(flow::TURNOVER)).first().alias("ts"),
+            col("source").filter(direct).first().alias("ds"),
+        ])
+        .filter(
+            col("nt").eq(lit(1)).and(
+                (col("nx").eq(lit(1)).and(col("nm").eq(lit(0))))
+                    .or(col("nx").eq(lit(0)).and(col("nm").eq(lit(1)))),
+            ),
+        );
+    let has_x = col("nx").eq(lit(1));
+    let value = when(has_x.clone())
+        .then(col("t") - col("x"))
+        .otherwise(col("t") - col("m"));
+    let source = when(col("ts").eq(col("ds")))
+        .then(col("ts"))
+        .otherwise(concat_str([col("ts"), col("ds")], "; ", true));
+    let derived = known
+        .select(schema::finish(vec![
+            ("year", Some(col("year"))),
+            ("month", Some(col("month"))),
+            ("reporter", Some(col("reporter"))),
+            ("partner", Some(col("partner"))),
+            (
+                "flow",
+                Some(
+                    when(has_x)
+                        .then(lit(flow::IMPORT))
+                        .otherwise(lit(flow::EXPORT)),
+                ),
+            ),
+            ("product", Some(col("product"))),
+            ("product_name", Some(col("product_name"))),
+            ("product_level", Some(col("product_level"))),
+            ("classification", Some(col("classification"))),
+            ("value", Some(value)),
+            ("currency", Some(col("currency"))),
+            ("reconciled", Some(lit(false))),
+            ("derived", Some(lit(true))),
+            ("source", Some(source)),
+        ]))
+        .filter(col("value").gt_eq(lit(0.0)));
+    concat([lf, derived], UnionArgs::default()).expect("same schema on both sides")
+}

@@ -1,0 +1,27 @@
+//! The `tradestat` binary: parse the command line, run it, print errors with their causes.
+
+mod cli;
+
+use clap::Parser;
+
+fn main() {
+    let cli = cli::Cli::parse();
+    match cli::run(cli) {
+        Ok(()) => {}
+        Err(e) => {
+            // A closed pipe (`tradestat ... | head`) is not a failure.
+            if let tradestat::Error::Write { source, .. } = &e {
+                if source.kind() == std::io::ErrorKind::BrokenPipe {
+                    std::process::exit(0);
+                }
+            }
+            eprintln!("error: {e}");
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                eprintln!("  caused by: {c}");
+                cause = c.source();
+            }
+            std::process::exit(e.exit_code());
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Reading one input file: decoding (gzip, Latin-1), sniffing the header, picking the layout,
+//! validating lines, and the lazy polars scan that yields canonical rows.
+
+pub mod layout;
+pub mod sniff;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::validate;
+use layout::{Context, Layout, ReadOptions};
+use sniff::Sniffed;
+
+/// Text encoding of input files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    #[default]
+    Utf8,
+    /// ISO-8859-1 (also fine for the printable range of Windows-1252).
+    Latin1,
+}
+
+/// When to run the line-by-line validation pass before the polars scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Validation {
+    /// Always (inspect, convert).
+    Always,
+    /// For files up to [`AUTO_VALIDATE_BYTES`]; larger files are checked by the scan itself and
+    /// explained line by line only if it fails.
+    #[default]
+    Auto,
+}
+
+/// Size up to which [`Validation::Auto`] validates.
+pub const AUTO_VALIDATE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Where a file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum Data {
+    /// Read from disk by the scan.
+    File(PathBuf),
+    /// Decoded in memory (gzip, Latin-1, the embedded seed data).
+    Bytes(Arc<Vec<u8>>),
+}
+
+/// What was learnt about one input file.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    /// The path as given (or a label for embedded data).
+    pub path: String,
+    pub layout: Layout,
+    pub variant: String,
+    /// Rows counted by the validation pass, if it ran.
+    pub rows: Option<u64>,
+    /// Warnings about the file that do not stop it being used.
+    pub warnings: Vec<String>,
+    pub(crate) sniffed: Option<Sniffed>,
+    pub(crate) checks: Vec<(String, layout::Check)>,
+    pub(crate) data: Data,
+    pub(crate) validated: bool,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Read a whole file, gunzipping `.gz` and transcoding Latin-1 as asked.
+fn decode(path: &Path, encoding: Encoding) -> Result<Data> {
+    let gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    if !gz && encoding == Encoding::Utf8 {
+        // Make sure it opens now, so the error names the file rather than a failed scan.
+        std::fs::File::open(path).map_err(io_err(path))?;
+        return Ok(Data::File(path.to_path_buf()));
+    }
+    let raw = std::fs::read(path).map_err(io_err(path))?;
+    let mut bytes = if gz {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(raw.as_slice())
+            .read_to_end(&mut out)
+            .map_err(io_err(path))?;
+        out
+    } else {
+        raw
+    };
+    if encoding == Encoding::Latin1 {
+        bytes = bytes
+            .iter()
+            .map(|&b| b as char)
+            .collect::<String>()
+            .into_bytes();
+    }
+    Ok(Data::Bytes(Arc::new(bytes)))
+}
+
+/// The first bytes of a source, enough to sniff the header and see a data row.
+fn head(path: &Path, data: &Data) -> Result<Vec<u8>> {
+    match data {
+        Data::Bytes(b) => Ok(b[..b.len().min(1 << 16)].to_vec()),
+        Data::File(p) => {
+            let mut buf = Vec::with_capacity(1 << 16);
+            std::fs::File::open(p)
+                .map_err(io_err(path))?
+                .take(1 << 16)
+                .read_to_end(&mut buf)
+                .map_err(io_err(path))?;
+            Ok(buf)
+        }
+    }
+}
+
+fn source_label(layout: Layout, path: &str) -> String {
+    let name = Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string());
+    let dataset = match layout {
+        Layout::ComtradePlus => "UN Comtrade Plus",
+        Layout::ComtradeLegacy => "UN Comtrade (legacy)",
+        Layout::Baci => "CEPII BACI",
+        Layout::Comext => "Eurostat Comext",
+        Layout::Canonical | Layout::Mapped => return name,
+    };
+    format!("{dataset}: {name}")
+}
+
+/// Validate a file line by line (the csv crate) against its layout's checks.
+pub(crate) fn run_checks(info: &FileInfo) -> Result<validate::Report> {
+    let path = Path::new(&info.path);
+    let sniffed = info.sniffed.as_ref().expect("CSV inputs are sniffed");
+    match &info.data {
+        Data::File(p) => {
+            let f = std::fs::File::open(p).map_err(io_err(path))?;
+            validate::check(path, std::io::BufReader::new(f), sniffed, &info.checks)
+        }
+        Data::Bytes(b) => validate::check(path, b.as_slice(), sniffed, &info.checks),
+    }
+}
+
+/// Open one CSV source and return its canonical lazy frame.
+pub fn read_csv(
+    label: &str,
+    data: Data,
+    options: &ReadOptions,
+    validation: Validation,
+) -> Result<(LazyFrame, FileInfo)> {
+    let path = Path::new(label);
+    let bytes = head(path, &data)?;
+    let sniffed = sniff::sniff_bytes(path, &bytes)?;
+    let layout = match (options.format, &options.map) {
+        (Some(l), _) => l,
+        (None, Some(_)) => Layout::Mapped,
+        (None, None) => Layout::detect(&sniffed).ok_or_else(|| Error::UnknownLayout {
+            path: path.to_path_buf(),
+            header: sniffed.header_text(),
+        })?,
+    };
+    let ctx = Context {
+        sniffed: &sniffed,
+        source: source_label(layout, label),
+        options,
+        layout,
+    };
+    let (exprs, checks) = layout::plan(&ctx)?;
+    let mut info = FileInfo {
+        path: label.to_string(),
+        layout,
+        variant: layout.variant(&sniffed).to_string(),
+        rows: None,
+        warnings: Vec::new(),
+        sniffed: Some(sniffed.clone()),
+        checks,
+        data: data.clone(),
+        validated: false,
+    };
+    let size = match &data {
+        Data::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(u64::MAX),
+        Data::Bytes(b) => b.len() as u64,
+    };
+    if validation == Validation::Always || size <= AUTO_VALIDATE_BYTES {
+        let report = run_checks(&info)?;
+        info.rows = Some(report.rows);
+        info.validated = true;
+        for (column, n, first) in report.missing {
+            info.warnings.push(format!(
+                "{label}: {n} row(s) have no value in column '{column}' (first at line {first}); they are kept with an empty cell and left out of sums"
+            ));
+        }
+    }
+    // Names de-duplicated after normalising, all read as text: the layout plan parses and
+    // checks each column it uses, so nothing is guessed by type inference.
+    let mut seen = std::collections::HashSet::new();
+    let fields: Vec<Field> = sniffed
+        .normalised
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let name = if seen.insert(n.clone()) {
+                n.clone()
+            } else {
+                format!("{n}#{i}")
+            };
+            Field::new(name.into(), DataType::String)
+        })
+        .collect();
+    let schema: Schema = fields.into_iter().collect();
+    let reader = match &data {
+        Data::File(p) => LazyCsvReader::new(PlRefPath::new(p.to_string_lossy().as_ref())),
+        Data::Bytes(b) => LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from([
+            polars_buffer::Buffer::from(b.as_ref().clone()),
+        ]))),
+    };
+    let lf = reader
+        .with_has_header(true)
+        .with_separator(sniffed.delimiter)
+        .with_schema(Some(Arc::new(schema)))
+        .with_missing_is_null(true)
+        .finish()
+        .map_err(Error::polars(format!("{label}: cannot scan the file")))?;
+    // Blank lines (legacy Comtrade files end with three) are not records.
+    let keep = any_horizontal([all().as_expr().is_not_null()])
+        .map_err(Error::polars(format!("{label}: cannot plan the scan")))?;
+    let lf = lf.filter(keep);
+    Ok((lf.select(exprs), info))
+}
+
+/// Open a path given on the command line.
+pub fn read_path(
+    path: &Path,
+    options: &ReadOptions,
+    encoding: Encoding,
+    validation: Validation,
+) -> Result<(LazyFrame, FileInfo)> {
+    let label = path.to_string_lossy().into_owned();
+    let is_parquet = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    if is_parquet {
+        return read_parquet(path, &label);
+    }
+    let data = decode(path, encoding)?;
+    read_csv(&label, data, options, validation)
+}
+
+/// A Parquet file written by `tradestat convert`: it must hold the canonical columns.
+fn read_parquet(path: &Path, label: &str) -> Result<(LazyFrame, FileInfo)> {
+    std::fs::File::open(path).map_err(io_err(path))?;
+    let mut lf = LazyFrame::scan_parquet(
+        PlRefPath::new(path.to_string_lossy().as_ref()),
+        ScanArgsParquet::default(),
+    )
+    .map_err(Error::polars(format!(
+        "{label}: cannot scan the Parquet file"
+    )))?;
+    let schema = lf.collect_schema().map_err(Error::polars(format!(
+        "{label}: cannot read the Parquet schema"
+    )))?;
+    for c in crate::schema::COLUMNS {
+        if schema.get(c).is_none() {
+            return Err(Error::MissingColumn {
+                path: path.to_path_buf(),
+                layout: "canonical parquet".into(),
+                column: c.into(),
+                header: schema
+                    .iter_names()
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            });
+        }
+    }
+    let exprs: Vec<Expr> = crate::schema::COLUMNS
+        .iter()
+        .map(|c| col(*c).strict_cast(crate::schema::dtype(c)))
+        .collect();
+    let info = FileInfo {
+        path: label.to_string(),
+        layout: Layout::Canonical,
+        variant: "parquet".into(),
+        rows: None,
+        warnings: Vec::new(),
+        sniffed: None,
+        checks: Vec::new(),
+        data: Data::File(path.to_path_buf()),
+        validated: true,
+    };
+    Ok((lf.select(exprs), info))
+}

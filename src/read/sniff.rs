@@ -1,0 +1,164 @@
+//! Header sniffing: byte-order mark, delimiter, header names and data presence, read from the
+//! start of a file before any full scan.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// What the first bytes of a file say about it.
+#[derive(Debug, Clone)]
+pub struct Sniffed {
+    /// Field separator: `,`, `;` or tab.
+    pub delimiter: u8,
+    /// Header names as written, without the byte-order mark.
+    pub header: Vec<String>,
+    /// Header names normalised for matching (see [`normalise`]).
+    pub normalised: Vec<String>,
+    /// Whether the file starts with a UTF-8 byte-order mark.
+    pub bom: bool,
+}
+
+/// Normalise a column name for matching layouts: trim, drop a BOM, lower-case, and drop `_`,
+/// spaces and dots, so `refYear`, `ref_year` and `Ref Year` all read `refyear`.
+pub fn normalise(name: &str) -> String {
+    name.trim_start_matches('\u{feff}')
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '_' | ' ' | '.' | '"'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Count a delimiter's occurrences outside double quotes in one line.
+fn count_outside_quotes(line: &[u8], delim: u8) -> usize {
+    let mut in_quotes = false;
+    let mut n = 0;
+    for &b in line {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if b == delim && !in_quotes {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Sniff decoded text (the whole file or its first part).
+pub fn sniff_bytes(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
+    let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+    let body = if bom { &bytes[3..] } else { bytes };
+    let mut lines = body
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    let header_line = loop {
+        match lines.next() {
+            Some(l) if l.iter().all(u8::is_ascii_whitespace) => continue,
+            Some(l) => break l,
+            None => {
+                return Err(Error::Empty {
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+    };
+    let has_data = lines.any(|l| !l.iter().all(u8::is_ascii_whitespace));
+    let delimiter = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|&d| (count_outside_quotes(header_line, d), d == b','))
+        .unwrap_or(b',');
+    let text = std::str::from_utf8(header_line).map_err(|e| Error::Encoding {
+        path: path.to_path_buf(),
+        line: 1,
+        byte: header_line[e.valid_up_to()],
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = match reader.records().next() {
+        Some(Ok(r)) => r.iter().map(str::to_string).collect(),
+        Some(Err(e)) => {
+            return Err(Error::Cell {
+                path: path.to_path_buf(),
+                line: 1,
+                column: "(header)".into(),
+                message: format!("the header line is not valid CSV: {e}"),
+            });
+        }
+        None => {
+            return Err(Error::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+    };
+    if !has_data {
+        return Err(Error::HeaderOnly {
+            path: path.to_path_buf(),
+        });
+    }
+    let normalised = header.iter().map(|h| normalise(h)).collect();
+    Ok(Sniffed {
+        delimiter,
+        header,
+        normalised,
+        bom,
+    })
+}
+
+impl Sniffed {
+    /// Index of the first header column whose normalised name is one of `names`.
+    pub fn find(&self, names: &[&str]) -> Option<usize> {
+        names
+            .iter()
+            .find_map(|n| self.normalised.iter().position(|h| h == n))
+    }
+
+    /// Whether every one of `names` is a column.
+    pub fn has_all(&self, names: &[&str]) -> bool {
+        names.iter().all(|n| self.normalised.iter().any(|h| h == n))
+    }
+
+    /// The header joined for messages.
+    pub fn header_text(&self) -> String {
+        self.header.join(",")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sniff(s: &str) -> Result<Sniffed> {
+        sniff_bytes(Path::new("t.csv"), s.as_bytes())
+    }
+
+    #[test]
+    fn detects_delimiters_bom_and_padding() {
+        let s = sniff("\u{feff}destination_country_code ;origin_country_code ;year\r\nA;B;1\r\n")
+            .unwrap();
+        assert_eq!(s.delimiter, b';');
+        assert!(s.bom);
+        assert_eq!(
+            s.normalised,
+            ["destinationcountrycode", "origincountrycode", "year"]
+        );
+        let t = sniff("a\tb\tc\n1\t2\t3\n").unwrap();
+        assert_eq!(t.delimiter, b'\t');
+        let q = sniff("\"x;y\",b,c\n1,2,3\n").unwrap();
+        assert_eq!(q.delimiter, b',');
+        assert_eq!(q.header[0], "x;y");
+    }
+
+    #[test]
+    fn empty_and_header_only_are_errors() {
+        assert!(matches!(sniff(""), Err(Error::Empty { .. })));
+        assert!(matches!(sniff("\n\n"), Err(Error::Empty { .. })));
+        assert!(matches!(sniff("t,i,j\n\n"), Err(Error::HeaderOnly { .. })));
+    }
+
+    #[test]
+    fn camel_and_snake_case_normalise_alike() {
+        assert_eq!(normalise("refYear"), normalise("ref_year"));
+        assert_eq!(normalise("Trade Value (US$)"), "tradevalue(us$)");
+    }
+}

@@ -1,0 +1,130 @@
+//! Line-by-line checks with the csv crate: ragged rows, encoding, numbers and required cells,
+//! reported with file, line and column. Also used to explain a failed polars scan.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::read::layout::Check;
+use crate::read::sniff::Sniffed;
+
+/// What a full pass over a file found, short of an error.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Data rows (blank lines are not rows).
+    pub rows: u64,
+    /// Per value column: cells left empty, and the first line with one. (Empty quantities are
+    /// normal and not counted.)
+    pub missing: Vec<(String, u64, u64)>,
+}
+
+fn parse_number(s: &str) -> Option<f64> {
+    let v: f64 = s.parse().ok()?;
+    v.is_finite().then_some(v)
+}
+
+/// Check every row of `reader` against the header in `sniffed` and the column checks.
+pub fn check<R: Read>(
+    path: &Path,
+    reader: R,
+    sniffed: &Sniffed,
+    checks: &[(String, Check)],
+) -> Result<Report> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sniffed.delimiter)
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(reader);
+    let cols: Vec<(usize, &str, Check)> = checks
+        .iter()
+        .filter_map(|(name, c)| {
+            let i = sniffed.normalised.iter().position(|h| h == name)?;
+            Some((i, sniffed.header[i].trim(), *c))
+        })
+        .collect();
+    let mut missing: Vec<(String, u64, u64)> = Vec::new();
+    let mut rows = 0u64;
+    let mut record = csv::ByteRecord::new();
+    let expected = sniffed.header.len();
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(match e.kind() {
+                    csv::ErrorKind::UnequalLengths { len, .. } => Error::Ragged {
+                        path: path.to_path_buf(),
+                        line,
+                        expected,
+                        found: *len as usize,
+                    },
+                    csv::ErrorKind::Io(io) => Error::Io {
+                        path: path.to_path_buf(),
+                        source: std::io::Error::new(io.kind(), io.to_string()),
+                    },
+                    _ => Error::Cell {
+                        path: path.to_path_buf(),
+                        line,
+                        column: "(row)".into(),
+                        message: e.to_string(),
+                    },
+                });
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        rows += 1;
+        if let Err(e) = std::str::from_utf8(record.as_slice()) {
+            return Err(Error::Encoding {
+                path: path.to_path_buf(),
+                line,
+                byte: record.as_slice()[e.valid_up_to()],
+            });
+        }
+        for &(i, name, check) in &cols {
+            // Valid UTF-8 was checked above for the whole record.
+            let cell = std::str::from_utf8(&record[i]).unwrap_or_default().trim();
+            let bad = |message: String| Error::Cell {
+                path: path.to_path_buf(),
+                line,
+                column: name.to_string(),
+                message,
+            };
+            let empty = cell.is_empty() || (check == Check::Quantity && cell == "NA");
+            if empty {
+                if matches!(check, Check::Integer | Check::Required) {
+                    return Err(bad("empty cell; a value is required".into()));
+                }
+                if check == Check::Value {
+                    match missing.iter_mut().find(|(n, _, _)| n == name) {
+                        Some(m) => m.1 += 1,
+                        None => missing.push((name.to_string(), 1, line)),
+                    }
+                }
+                continue;
+            }
+            match check {
+                Check::Required => {}
+                Check::Integer => match parse_number(cell) {
+                    Some(v) if v.fract() == 0.0 && v.abs() < 1e9 => {}
+                    _ => return Err(bad(format!("expected a whole number, found '{cell}'"))),
+                },
+                Check::Value | Check::Quantity => match parse_number(cell) {
+                    Some(v) if v < 0.0 => {
+                        return Err(bad(format!(
+                            "negative value '{cell}'; trade values and quantities cannot be negative"
+                        )));
+                    }
+                    Some(_) => {}
+                    None => return Err(bad(format!("expected a number, found '{cell}'"))),
+                },
+            }
+        }
+    }
+    if rows == 0 {
+        return Err(Error::HeaderOnly {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(Report { rows, missing })
+}
