@@ -4,6 +4,7 @@
 //! The engine is here; the `tradestat` binary (`src/main.rs`, `src/cli/`) only parses arguments
 //! and prints what these modules return.
 
+pub mod analysis;
 pub mod error;
 pub mod frame;
 pub mod inspect;

@@ -1,8 +1,14 @@
 //! The `tradestat` command line: global options shared by every subcommand, and dispatch to one
 //! file per subcommand.
 
+pub mod common;
+pub mod compare;
+pub mod composition;
 pub mod convert;
 pub mod inspect;
+pub mod partners;
+pub mod summary;
+pub mod top;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -51,7 +57,7 @@ pub struct Global {
     /// Flow of a mapped file: with exporter=/importer=, export (default) or import; without, the
     /// flow of every row
     #[arg(long, global = true, value_name = "FLOW")]
-    pub flow: Option<String>,
+    pub map_flow: Option<String>,
     /// Text encoding of the inputs: utf8 (default) or latin1
     #[arg(long, global = true, value_name = "ENCODING", value_parser = parse_encoding, default_value = "utf8")]
     pub encoding: Encoding,
@@ -87,11 +93,11 @@ impl Global {
     /// Loading options from the global flags.
     pub fn load_options(&self, validation: Validation) -> Result<LoadOptions> {
         let map = self.map.as_deref().map(str::parse::<Mapping>).transpose()?;
-        if let Some(f) = &self.flow {
+        if let Some(f) = &self.map_flow {
             let ok = ["export", "import", "turnover", "re-export", "re-import"];
             if !ok.contains(&f.as_str()) {
                 return Err(Error::Mapping(format!(
-                    "--flow {f}: expected one of {}",
+                    "--map-flow {f}: expected one of {}",
                     ok.join(", ")
                 )));
             }
@@ -103,7 +109,7 @@ impl Global {
                 value_unit: self.value_unit,
                 currency: self.currency.clone(),
                 classification: self.classification.clone(),
-                flow: self.flow.clone(),
+                flow: self.map_flow.clone(),
             },
             encoding: self.encoding,
             validation,
@@ -150,6 +156,11 @@ pub struct Inputs {
 pub enum Command {
     Inspect(inspect::InspectArgs),
     Convert(convert::ConvertArgs),
+    Summary(summary::SummaryArgs),
+    Compare(compare::CompareArgs),
+    Top(top::TopArgs),
+    Composition(composition::CompositionArgs),
+    Partners(partners::PartnersArgs),
 }
 
 /// Run the parsed command line.
@@ -157,6 +168,11 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Inspect(a)) => inspect::run(a, &cli.global),
         Some(Command::Convert(a)) => convert::run(a, &cli.global),
-        None => inspect::run(inspect::InspectArgs::default(), &cli.global),
+        Some(Command::Summary(a)) => summary::run(a, &cli.global),
+        Some(Command::Compare(a)) => compare::run(a, &cli.global),
+        Some(Command::Top(a)) => top::run(a, &cli.global),
+        Some(Command::Composition(a)) => composition::run(a, &cli.global),
+        Some(Command::Partners(a)) => partners::run(a, &cli.global),
+        None => summary::run(summary::SummaryArgs::default(), &cli.global),
     }
 }

@@ -554,6 +554,11 @@ pub fn plan(ctx: &Context) -> Result<(Vec<Expr>, Vec<(String, Check)>)> {
             ]
         }
         Layout::Baci => {
+            // `--format baci` skips detection: a missing column must be reported, not left to
+            // fail the scan.
+            for c in ["t", "i", "j", "k", "v"] {
+                ctx.need(&[c])?;
+            }
             for c in ["t", "i", "j", "k"] {
                 checks.push((c.into(), Check::Required));
             }
@@ -827,7 +832,7 @@ pub fn plan(ctx: &Context) -> Result<(Vec<Expr>, Vec<(String, Check)>)> {
                         (None, Some(f)) => lit(f.clone()),
                         (None, None) => {
                             return Err(Error::Mapping(
-                                "map flow=COLUMN or give --flow export|import|turnover".into(),
+                                "map flow=COLUMN or give --map-flow export|import|turnover".into(),
                             ));
                         }
                     };

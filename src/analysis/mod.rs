@@ -1,0 +1,11 @@
+//! The analysis engine: summaries, comparisons, rankings and composition, each a
+//! `LazyFrame -> LazyFrame` function over the canonical table. Nothing here prints.
+//!
+//! Double counting is avoided in two steps. [`usable`] keeps rows that carry a value in one
+//! currency and are not breakdowns of another row (Comtrade's partner2, transport mode and
+//! customs procedure). Then sums over products use either [`top_level`] (codes with no
+//! ancestor present: TOTAL where it exists) or [`leaves`] (codes with no descendant present).
+
+pub mod engine;
+
+pub use engine::*;

@@ -1,0 +1,267 @@
+//! Filters shared by the analysis subcommands, and how a question's defaults are found.
+
+use clap::Args;
+use polars::prelude::*;
+use tradestat::analysis::{self, Partners};
+use tradestat::frame::{ints, strings};
+use tradestat::reference::countries;
+use tradestat::schema::WORLD;
+use tradestat::{Dataset, Error, Result};
+
+/// Who and when: the filters every analysis command takes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Filters {
+    /// Reporting country (code, ISO2/ISO3 or name); default: the only reporter in the data
+    #[arg(long, short = 'r', value_name = "COUNTRY")]
+    pub reporter: Option<String>,
+    /// Partner country or countries (comma-separated), or `world`; default: the only partner
+    /// in the data, else the world
+    #[arg(long, short = 'p', value_name = "COUNTRY")]
+    pub partner: Option<String>,
+    /// Partners in an M49 region, subregion or intermediate region, e.g. "Latin America and the Caribbean"
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Years to keep, e.g. 2014,2018 or 2010-2020
+    #[arg(long, short = 'y', value_name = "YEARS")]
+    pub years: Option<String>,
+}
+
+/// A resolved question: reporter, partners and years.
+pub struct Question {
+    pub reporter: String,
+    pub partners: Partners,
+    pub years: Option<Vec<i32>>,
+    /// Years present for the reporter in the data, sorted.
+    pub data_years: Vec<i32>,
+}
+
+/// Parse `2014,2018` or `2010-2020` (or a mix).
+pub fn parse_years(s: &str) -> Result<Vec<i32>> {
+    let mut out = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let bad = || {
+            Error::Request(format!(
+                "--years: '{part}' is not a year or a range like 2010-2020"
+            ))
+        };
+        if let Some((a, b)) = part.split_once('-') {
+            let (a, b): (i32, i32) = (
+                a.trim().parse().map_err(|_| bad())?,
+                b.trim().parse().map_err(|_| bad())?,
+            );
+            if a > b {
+                return Err(bad());
+            }
+            out.extend(a..=b);
+        } else {
+            out.push(part.parse().map_err(|_| bad())?);
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn distinct(ds: &Dataset, lf: LazyFrame, column: &str) -> Result<Vec<String>> {
+    let df = ds.collect(
+        lf.select([col(column)])
+            .filter(col(column).is_not_null())
+            .unique(None, UniqueKeepStrategy::Any)
+            .sort([column], SortMultipleOptions::default()),
+        "the list of countries",
+    )?;
+    Ok(strings(&df, column)?.into_iter().flatten().collect())
+}
+
+fn names(codes: &[String]) -> String {
+    let t = countries();
+    let mut v: Vec<String> = codes
+        .iter()
+        .take(40)
+        .map(|c| format!("{c} ({})", t.name_of(c)))
+        .collect();
+    if codes.len() > 40 {
+        v.push(format!("... {} more", codes.len() - 40));
+    }
+    v.join(", ")
+}
+
+impl Filters {
+    /// Resolve the filters against the data: defaults, and clear errors for what is absent.
+    pub fn resolve(&self, ds: &Dataset) -> Result<Question> {
+        let usable = analysis::usable(ds.lf.clone());
+        let reporters = distinct(ds, usable.clone(), "reporter")?;
+        let reporter = match &self.reporter {
+            Some(r) => {
+                let code = analysis::resolve_country(r);
+                let partners_col = distinct(ds, usable.clone(), "partner")?;
+                if !reporters.contains(&code) && !partners_col.contains(&code) {
+                    return Err(Error::Request(format!(
+                        "{r} ({code}) is not in the data; reporters are: {}",
+                        names(&reporters)
+                    )));
+                }
+                code
+            }
+            None => {
+                let real: Vec<&String> = reporters.iter().filter(|r| *r != WORLD).collect();
+                match real.as_slice() {
+                    [one] => (*one).clone(),
+                    _ => {
+                        // A country that reports most often is a guess; ask instead.
+                        return Err(Error::Request(format!(
+                            "several reporters in the data; choose one with --reporter: {}",
+                            names(&reporters)
+                        )));
+                    }
+                }
+            }
+        };
+        let partners = match (&self.partner, &self.region) {
+            (None, None) => {
+                let mine = usable.clone().filter(
+                    col("reporter")
+                        .eq(lit(reporter.clone()))
+                        .or(col("partner").eq(lit(reporter.clone()))),
+                );
+                let mut others: Vec<String> = distinct(ds, mine.clone(), "partner")?;
+                others.extend(distinct(ds, mine, "reporter")?);
+                others.retain(|p| *p != reporter && p != WORLD);
+                others.sort();
+                others.dedup();
+                if others.len() == 1 {
+                    Partners::Some(others)
+                } else {
+                    Partners::World
+                }
+            }
+            (p, r) => analysis::resolve_partners(p.as_deref(), r.as_deref())?,
+        };
+        if let Partners::Some(list) = &partners {
+            let all = {
+                let mut a = distinct(ds, usable.clone(), "partner")?;
+                a.extend(reporters.iter().cloned());
+                a
+            };
+            if self.region.is_none() {
+                for p in list {
+                    if !all.contains(p) {
+                        return Err(Error::Request(format!(
+                            "partner {p} ({}) is not in the data; partners are: {}",
+                            countries().name_of(p),
+                            names(&distinct(ds, usable.clone(), "partner")?)
+                        )));
+                    }
+                }
+            }
+        }
+        let yd = ds.collect(
+            usable
+                .filter(
+                    col("reporter")
+                        .eq(lit(reporter.clone()))
+                        .or(col("partner").eq(lit(reporter.clone()))),
+                )
+                .select([col("year")])
+                .unique(None, UniqueKeepStrategy::Any)
+                .sort(["year"], SortMultipleOptions::default()),
+            "the years",
+        )?;
+        let data_years: Vec<i32> = ints(&yd, "year")?
+            .into_iter()
+            .flatten()
+            .map(|y| y as i32)
+            .collect();
+        let years = match &self.years {
+            Some(s) => {
+                let ys = parse_years(s)?;
+                let missing: Vec<String> = ys
+                    .iter()
+                    .filter(|y| !data_years.contains(y))
+                    .map(i32::to_string)
+                    .collect();
+                if !missing.is_empty() && ys.len() <= 2 {
+                    return Err(Error::Request(format!(
+                        "no data for {reporter} in {}; years in the data: {}",
+                        missing.join(", "),
+                        data_years
+                            .iter()
+                            .map(i32::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+                Some(ys)
+            }
+            None => None,
+        };
+        Ok(Question {
+            reporter,
+            partners,
+            years,
+            data_years,
+        })
+    }
+}
+
+impl Question {
+    /// "Kazakhstan - Mexico", "Kazakhstan - World", "Kazakhstan - 33 partners".
+    pub fn title(&self) -> String {
+        let t = countries();
+        let partner = match &self.partners {
+            Partners::World => "World".to_string(),
+            Partners::Some(p) if p.len() == 1 => t.name_of(&p[0]),
+            Partners::Some(p) => format!("{} partners", p.len()),
+        };
+        format!("{} - {}", t.name_of(&self.reporter), partner)
+    }
+
+    /// Keep the asked years in a frame with a `year` column.
+    pub fn keep_years(&self, lf: LazyFrame) -> LazyFrame {
+        match &self.years {
+            Some(ys) => lf.filter(col("year").is_in(
+                lit(Series::new(PlSmallStr::EMPTY, ys.clone())).implode(true),
+                false,
+            )),
+            None => lf,
+        }
+    }
+
+    /// The year a single-year command looks at: the only or last asked year, else the latest.
+    pub fn one_year(&self) -> Result<i32> {
+        self.years
+            .as_ref()
+            .and_then(|y| y.last().copied())
+            .or_else(|| self.data_years.last().copied())
+            .ok_or_else(|| Error::Request("no years with data for this reporter".into()))
+    }
+}
+
+/// Notes on rows that the analysis left out, for stderr.
+pub fn left_out_notes(ds: &Dataset) -> Result<Vec<String>> {
+    let df = ds.collect(analysis::left_out(ds.lf.clone()), "rows left out")?;
+    let mut notes = Vec::new();
+    for name in df.get_column_names() {
+        let n = ints(&df, name.as_str())?[0].unwrap_or(0);
+        if n > 0 {
+            notes.push(format!("left out {n} row(s) {name}"));
+        }
+    }
+    Ok(notes)
+}
+
+/// The distinct sources of the rows with a value, for the "sources" note (seed files cited).
+pub fn sources(ds: &Dataset) -> Result<String> {
+    let df = ds.collect(
+        analysis::usable(ds.lf.clone())
+            .select([col("source")])
+            .unique(None, UniqueKeepStrategy::Any)
+            .sort(["source"], SortMultipleOptions::default()),
+        "the sources",
+    )?;
+    Ok(strings(&df, "source")?
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("; "))
+}
