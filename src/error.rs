@@ -72,6 +72,9 @@ pub enum Error {
     /// The request cannot be answered from the data (absent country, year, ...).
     #[error("{0}")]
     Request(String),
+    /// A chart could not be drawn or encoded (not a problem of the data).
+    #[error("cannot draw the chart: {0}")]
+    Chart(String),
     /// A polars operation failed; `context` says which file or step.
     #[error("{context}")]
     Polars {

@@ -5,6 +5,7 @@
 //! and prints what these modules return.
 
 pub mod analysis;
+pub mod chart;
 pub mod error;
 pub mod frame;
 pub mod inspect;

@@ -100,7 +100,29 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
     })
 }
 
+/// Inputs up to this size are parsed once into memory; the analysis then runs several queries
+/// over the parsed table instead of re-reading and re-mapping the files for each.
+pub const MATERIALISE_BYTES: u64 = 512 * 1024 * 1024;
+
 impl Dataset {
+    /// Parse the inputs once into memory when they are small enough (see [`MATERIALISE_BYTES`]);
+    /// larger inputs stay lazy scans.
+    pub fn materialise(mut self) -> Result<Dataset> {
+        let size: u64 = self
+            .files
+            .iter()
+            .map(|f| match &f.data {
+                Data::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(u64::MAX),
+                Data::Bytes(b) => b.len() as u64,
+            })
+            .sum();
+        if size <= MATERIALISE_BYTES {
+            let df = self.collect(self.lf.clone(), "the canonical table")?;
+            self.lf = df.lazy();
+        }
+        Ok(self)
+    }
+
     /// Collect a query on this dataset; if the scan fails, find the line and column that made
     /// it fail with the line-by-line checks of files not yet validated.
     pub fn collect(&self, lf: LazyFrame, what: &str) -> Result<DataFrame> {

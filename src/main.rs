@@ -10,10 +10,10 @@ fn main() {
         Ok(()) => {}
         Err(e) => {
             // A closed pipe (`tradestat ... | head`) is not a failure.
-            if let tradestat::Error::Write { source, .. } = &e {
-                if source.kind() == std::io::ErrorKind::BrokenPipe {
-                    std::process::exit(0);
-                }
+            if let tradestat::Error::Write { source, .. } = &e
+                && source.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                std::process::exit(0);
             }
             eprintln!("error: {e}");
             let mut cause = std::error::Error::source(&e);

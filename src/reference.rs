@@ -120,10 +120,11 @@ impl Countries {
         }
         // ISO numeric codes that are not also Comtrade codes (840, 250, 356 ...) resolve too.
         for (i, c) in rows.iter().enumerate() {
-            if let Some(n) = c.iso_numeric {
-                if !by_code.contains_key(&n) && c.valid_to.is_none() {
-                    by_code.insert(n, i);
-                }
+            if let Some(n) = c.iso_numeric
+                && !by_code.contains_key(&n)
+                && c.valid_to.is_none()
+            {
+                by_code.insert(n, i);
             }
         }
         let mut by_key: HashMap<String, usize> = HashMap::new();
@@ -181,10 +182,10 @@ impl Countries {
         if let Some(c) = self.by_iso3(t) {
             return Some(c);
         }
-        if t.len() == 2 {
-            if let Some(c) = self.by_iso2(t) {
-                return Some(c);
-            }
+        if t.len() == 2
+            && let Some(c) = self.by_iso2(t)
+        {
+            return Some(c);
         }
         self.by_key.get(&t.to_lowercase()).map(|&i| &self.rows[i])
     }
@@ -434,7 +435,7 @@ mod tests {
         assert_eq!(hs.chapters.len(), 99);
         assert_eq!(hs.chapter("27").unwrap().section, "V");
         let numbered: u32 = hs.sections.iter().map(|s| s.number).sum();
-        assert_eq!(numbered, (1..=21).sum());
+        assert_eq!(numbered, (1..=21u32).sum::<u32>());
         for ch in &hs.chapters {
             assert!(ch.section.is_empty() || hs.section(&ch.section).is_some());
         }

@@ -459,18 +459,28 @@ fn product_rows(
     )
 }
 
+/// What a `top` ranking looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct Ranking {
+    pub direction: Direction,
+    pub by: By,
+    pub year: i32,
+    /// Rank products at exactly this many digits; `None`: at their leaves.
+    pub level: Option<i32>,
+    /// How many to keep; 0 keeps all.
+    pub n: usize,
+}
+
 /// The top `n` products or partners in `year` by value, with share and cumulative share.
-/// Ties are broken by code so the order is deterministic. `n = 0` keeps all.
-pub fn top(
-    lf: LazyFrame,
-    reporter: &str,
-    partners: &Partners,
-    direction: Direction,
-    by: By,
-    year: i32,
-    level: Option<i32>,
-    n: usize,
-) -> LazyFrame {
+/// Ties are broken by code so the order is deterministic.
+pub fn top(lf: LazyFrame, reporter: &str, partners: &Partners, ranking: Ranking) -> LazyFrame {
+    let Ranking {
+        direction,
+        by,
+        year,
+        level,
+        n,
+    } = ranking;
     let rows =
         product_rows(lf, reporter, partners, direction, level).filter(col("year").eq(lit(year)));
     let rows = if by == By::Partner {

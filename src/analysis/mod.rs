@@ -7,5 +7,6 @@
 //! ancestor present: TOTAL where it exists) or [`leaves`] (codes with no descendant present).
 
 pub mod engine;
+pub mod indicators;
 
 pub use engine::*;

@@ -35,7 +35,7 @@ struct Measure {
 }
 
 pub fn run(args: CompareArgs, g: &Global) -> Result<()> {
-    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
+    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
     let q = args.filters.resolve(&ds)?;
     let years = q.years.clone().unwrap_or_default();
     let [ya, yb] = years.as_slice() else {
@@ -101,11 +101,27 @@ pub fn run(args: CompareArgs, g: &Global) -> Result<()> {
                 .find(|&i| cy[i] == Some(y as i64) && cg[i].as_deref() == Some(gkey.as_str()))
                 .and_then(|i| cv[i])
         };
-        let name = if label.is_empty() || label == gkey {
+        let named_in: Vec<String> = [ya, yb]
+            .iter()
+            .filter(|&&y| {
+                (0..comp.height())
+                    .any(|i| cy[i] == Some(y as i64) && cg[i].as_deref() == Some(gkey.as_str()))
+            })
+            .map(i32::to_string)
+            .collect();
+        let mut name = if label.is_empty() || label == gkey {
             gkey.clone()
-        } else {
+        } else if gkey.chars().all(|c| c.is_ascii_alphanumeric()) {
+            // HS codes read better with their labels: "84 Machinery & mechanical appliances".
             format!("{gkey} {label}")
+        } else {
+            // A category named in the data (a press release): its own words.
+            label.clone()
         };
+        if val(ya).is_none() && val(yb).is_none() {
+            // Named without a value: say where it is named rather than print an empty row.
+            name = format!("{name} (named in {}, no value)", named_in.join(" and "));
+        }
         measures.push(Measure {
             name,
             a: val(ya),

@@ -48,7 +48,7 @@ pub fn parse_group(s: &str) -> std::result::Result<GroupBy, String> {
 }
 
 pub fn run(args: CompositionArgs, g: &Global) -> Result<()> {
-    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
+    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
     let q = args.filters.resolve(&ds)?;
     let lf = q.keep_years(analysis::composition(
         ds.lf.clone(),

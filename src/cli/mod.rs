@@ -1,11 +1,14 @@
 //! The `tradestat` command line: global options shared by every subcommand, and dispatch to one
 //! file per subcommand.
 
+pub mod chart;
 pub mod common;
 pub mod compare;
 pub mod composition;
 pub mod convert;
+pub mod indicators;
 pub mod inspect;
+pub mod mirror;
 pub mod partners;
 pub mod summary;
 pub mod top;
@@ -161,6 +164,9 @@ pub enum Command {
     Top(top::TopArgs),
     Composition(composition::CompositionArgs),
     Partners(partners::PartnersArgs),
+    Mirror(mirror::MirrorArgs),
+    Indicators(indicators::IndicatorsArgs),
+    Chart(chart::ChartArgs),
 }
 
 /// Run the parsed command line.
@@ -173,6 +179,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Top(a)) => top::run(a, &cli.global),
         Some(Command::Composition(a)) => composition::run(a, &cli.global),
         Some(Command::Partners(a)) => partners::run(a, &cli.global),
+        Some(Command::Mirror(a)) => mirror::run(a, &cli.global),
+        Some(Command::Indicators(a)) => indicators::run(a, &cli.global),
+        Some(Command::Chart(a)) => chart::run(a, &cli.global),
         None => summary::run(summary::SummaryArgs::default(), &cli.global),
     }
 }

@@ -37,7 +37,7 @@ pub struct PartnersArgs {
 }
 
 pub fn run(args: PartnersArgs, g: &Global) -> Result<()> {
-    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
+    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
     // Partners are ranked, not chosen: without --region the ranking covers the world.
     let mut filters = args.filters.clone();
     if filters.partner.is_none() && filters.region.is_none() {

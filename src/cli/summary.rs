@@ -32,7 +32,7 @@ pub struct SummaryArgs {
 }
 
 pub fn run(args: SummaryArgs, g: &Global) -> Result<()> {
-    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
+    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
     let q = args.filters.resolve(&ds)?;
     let lf = q.keep_years(analysis::summary(ds.lf.clone(), &q.reporter, &q.partners));
     let df = ds.collect(lf, "the summary")?;

@@ -49,18 +49,20 @@ fn parse_by(s: &str) -> std::result::Result<By, String> {
 }
 
 pub fn run(args: TopArgs, g: &Global) -> Result<()> {
-    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
+    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
     let q = args.filters.resolve(&ds)?;
     let year = q.one_year()?;
     let lf = analysis::top(
         ds.lf.clone(),
         &q.reporter,
         &q.partners,
-        args.direction,
-        args.by,
-        year,
-        args.level,
-        args.n,
+        analysis::Ranking {
+            direction: args.direction,
+            by: args.by,
+            year,
+            level: args.level,
+            n: args.n,
+        },
     );
     let df = ds.collect(lf, "the ranking")?;
     if df.height() == 0 {

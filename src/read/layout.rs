@@ -442,8 +442,11 @@ impl Context<'_> {
     }
 }
 
+/// A layout's plan for one file: the canonical select list and the line checks by column.
+pub type Plan = (Vec<Expr>, Vec<(String, Check)>);
+
 /// The canonical select list and the line checks for one file of a given layout.
-pub fn plan(ctx: &Context) -> Result<(Vec<Expr>, Vec<(String, Check)>)> {
+pub fn plan(ctx: &Context) -> Result<Plan> {
     let mut checks: Vec<(String, Check)> = Vec::new();
     let src = lit(ctx.source.clone());
     let value_unit = ctx.options.value_unit;
