@@ -13,6 +13,7 @@ pub mod load;
 pub mod output;
 pub mod read;
 pub mod reference;
+pub mod report;
 pub mod schema;
 pub mod validate;
 pub mod write;

@@ -25,6 +25,102 @@ pub struct Dataset {
     pub files: Vec<FileInfo>,
     /// True when no input was given and the seed dataset was used.
     pub seed: bool,
+    /// Code tables given among the inputs (BACI `country_codes`, `product_codes`), with what
+    /// they were used for.
+    pub code_tables: Vec<String>,
+}
+
+/// A BACI code table given as an input: not trade data, but names and codes for it.
+enum CodeTable {
+    /// `code,description`: product names.
+    Products(Vec<(String, String)>),
+    /// `country_code,...,iso_3digit_alpha` or `country_code,country_iso3`.
+    Countries(Vec<(String, String)>),
+}
+
+/// Recognise and read a BACI code table; `None` when the file is something else.
+fn code_table(path: &std::path::Path) -> Result<Option<CodeTable>> {
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if !is_csv {
+        return Ok(None);
+    }
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_path(path)
+        .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+    let header: Vec<String> = rdr
+        .byte_headers()
+        .map_err(|e| io(std::io::Error::other(e.to_string())))?
+        .iter()
+        .map(|h| crate::read::sniff::normalise(&String::from_utf8_lossy(h)))
+        .collect();
+    let pos = |n: &str| header.iter().position(|h| h == n);
+    let (key, val, products) = match (pos("code"), pos("description"), pos("countrycode")) {
+        (Some(k), Some(v), _) if header.len() == 2 => (k, v, true),
+        (_, _, Some(k)) => match pos("iso3digitalpha").or_else(|| pos("countryiso3")) {
+            Some(v) => (k, v, false),
+            None => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    let mut pairs = Vec::new();
+    for record in rdr.byte_records() {
+        let r = record.map_err(|e| Error::Cell {
+            path: path.to_path_buf(),
+            line: e.position().map_or(0, |p| p.line()),
+            column: "(row)".into(),
+            message: e.to_string(),
+        })?;
+        // Codes and ISO3 are ASCII; BACI's older country tables are Latin-1 in the name columns,
+        // which are not used.
+        let text = |i: usize| String::from_utf8_lossy(&r[i]).trim().to_string();
+        pairs.push((text(key), text(val)));
+    }
+    Ok(Some(if products {
+        CodeTable::Products(pairs)
+    } else {
+        CodeTable::Countries(pairs)
+    }))
+}
+
+/// Apply BACI code tables to a BACI frame: product names where missing, and country codes the
+/// built-in table did not resolve.
+fn apply_code_tables(mut lf: LazyFrame, tables: &[CodeTable]) -> LazyFrame {
+    for t in tables {
+        match t {
+            CodeTable::Products(pairs) => {
+                let (codes, names): (Vec<String>, Vec<String>) = pairs.iter().cloned().unzip();
+                let name = col("product").replace_strict(
+                    lit(Series::new(PlSmallStr::EMPTY, codes)),
+                    lit(Series::new(PlSmallStr::EMPTY, names)),
+                    Some(lit(NULL).cast(DataType::String)),
+                    Some(DataType::String),
+                );
+                lf = lf.with_column(col("product_name").fill_null(name).alias("product_name"));
+            }
+            CodeTable::Countries(pairs) => {
+                let (codes, iso): (Vec<String>, Vec<String>) = pairs
+                    .iter()
+                    .filter(|(c, i)| !c.is_empty() && !i.is_empty() && i != "N/A")
+                    .cloned()
+                    .unzip();
+                let fix = |c: &str| {
+                    col(c).replace(
+                        lit(Series::new(PlSmallStr::EMPTY, codes.clone())),
+                        lit(Series::new(PlSmallStr::EMPTY, iso.clone())),
+                    )
+                };
+                lf = lf.with_columns([fix("reporter"), fix("partner")]);
+            }
+        }
+    }
+    lf
 }
 
 /// Options for [`load`].
@@ -73,9 +169,33 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
         frames.push(lf);
         files.push(info);
     }
+    let mut tables = Vec::new();
+    let mut code_tables = Vec::new();
+    let mut data_paths = Vec::new();
     for path in &paths {
-        let (lf, info) =
+        match code_table(path)? {
+            Some(t) => {
+                let what = match &t {
+                    CodeTable::Products(p) => format!("{} product names", p.len()),
+                    CodeTable::Countries(c) => format!("{} country codes", c.len()),
+                };
+                code_tables.push(format!("{}: BACI code table ({what})", path.display()));
+                tables.push(t);
+            }
+            None => data_paths.push(path),
+        }
+    }
+    if !paths.is_empty() && data_paths.is_empty() {
+        return Err(Error::Request(
+            "the inputs are code tables only; give a trade file too".into(),
+        ));
+    }
+    for path in data_paths {
+        let (mut lf, info) =
             read::read_path(path, &options.read, options.encoding, options.validation)?;
+        if info.layout == Layout::Baci && !tables.is_empty() {
+            lf = apply_code_tables(lf, &tables);
+        }
         frames.push(lf);
         files.push(info);
     }
@@ -97,6 +217,7 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
         parts,
         files,
         seed,
+        code_tables,
     })
 }
 

@@ -146,6 +146,17 @@ impl Table {
         row.get(col).unwrap_or(&Cell::Empty)
     }
 
+    /// Header and rows in human units ($121.4M, 12.3%), unescaped, one `Vec` per line: for
+    /// callers that lay tables out themselves (the HTML report) and escape for their format.
+    pub fn human_rows(&self, currency: &str) -> Vec<Vec<String>> {
+        self.human_grid(currency, |s| s.to_string())
+    }
+
+    /// Whether column `i` holds numbers (right-aligned).
+    pub fn is_numeric_column(&self, i: usize) -> bool {
+        self.columns.get(i).is_some_and(|c| c.kind.is_numeric())
+    }
+
     /// Header and rows in human units, one `Vec` per line, cleaned by `clean`.
     fn human_grid(&self, currency: &str, clean: fn(&str) -> String) -> Vec<Vec<String>> {
         let mut grid = Vec::with_capacity(self.rows.len() + 1);

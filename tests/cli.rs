@@ -375,6 +375,297 @@ mod parquet {
     }
 }
 
+/// Eurostat Comext bulk files, old (19 columns) and current (18 columns): our own tiny fixtures.
+mod comext {
+    use super::*;
+    use std::collections::HashMap;
+
+    /// (fixture, variant, reporter column, value column).
+    const FILES: [(&str, &str, &str, &str); 2] = [
+        (
+            "comext_old.csv",
+            "bulk (19 columns, to 2023)",
+            "DECLARANT_ISO",
+            "VALUE_IN_EUROS",
+        ),
+        (
+            "comext_new.csv",
+            "bulk (18 columns, full_v2)",
+            "REPORTER",
+            "VALUE_EUR",
+        ),
+    ];
+
+    /// The rows of a CSV file as column -> cell maps.
+    fn records(path: &Path) -> Vec<HashMap<String, String>> {
+        let mut rdr = csv::Reader::from_path(path).unwrap();
+        let header = rdr.headers().unwrap().clone();
+        rdr.records()
+            .map(|r| {
+                let r = r.unwrap();
+                header
+                    .iter()
+                    .zip(r.iter())
+                    .map(|(h, c)| (h.to_string(), c.to_string()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Eurostat ISO2 codes of the fixtures (Greece is EL) to ISO3.
+    fn iso3(iso2: &str) -> &'static str {
+        match iso2 {
+            "FR" => "FRA",
+            "DE" => "DEU",
+            "EL" => "GRC",
+            "KZ" => "KAZ",
+            "MX" => "MEX",
+            other => panic!("unexpected country {other} in a fixture"),
+        }
+    }
+
+    /// Canonical fields: (year, month, reporter, partner, flow, product, value).
+    type Row = (String, String, String, String, String, String, f64);
+
+    /// The canonical fields each source row must become, worked out here from the source
+    /// columns.
+    fn expected_rows(path: &Path, reporter: &str, value: &str) -> Vec<Row> {
+        let partner = if reporter == "REPORTER" {
+            "PARTNER"
+        } else {
+            "PARTNER_ISO"
+        };
+        records(path)
+            .iter()
+            .map(|r| {
+                let period: u32 = r["PERIOD"].parse().unwrap();
+                // YYYY52 is the annual total; YYYYMM a month.
+                let month = match period % 100 {
+                    m @ 1..=12 => m.to_string(),
+                    52 => String::new(),
+                    m => panic!("unexpected period month {m}"),
+                };
+                let flow = match r["FLOW"].as_str() {
+                    "1" => "import",
+                    "2" => "export",
+                    f => panic!("unexpected flow {f}"),
+                };
+                (
+                    (period / 100).to_string(),
+                    month,
+                    iso3(&r[reporter]).to_string(),
+                    iso3(&r[partner]).to_string(),
+                    flow.to_string(),
+                    r["PRODUCT_NC"].clone(),
+                    r[value].parse().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn inspect_names_the_layout_variant_countries_and_currency() {
+        for (name, variant, _, value) in FILES {
+            let file = fixture(name);
+            let items = inspect_items(&[], &file);
+            assert_eq!(items["layout"], format!("comext ({variant})"), "{name}");
+            assert_eq!(count(&items["rows"]), count_records(&file, b','), "{name}");
+            assert_eq!(items["years"], "2018, 2019", "{name}");
+            let reporters = &items["reporters (3)"];
+            for code in ["FRA", "DEU", "GRC"] {
+                assert!(reporters.contains(code), "{name}: {reporters}");
+            }
+            assert!(!reporters.contains("EL"), "EL is Greece: {reporters}");
+            let partners = &items["partners (2)"];
+            assert!(
+                partners.contains("KAZ") && partners.contains("MEX"),
+                "{partners}"
+            );
+            assert_eq!(items["classifications"], "CN8: 6", "{name}");
+            assert_eq!(items["product levels"], "8: 6", "{name}");
+            assert_eq!(items["unresolved codes"], "none", "{name}");
+            // The total in euros, as inspect rounds it (EUR 8,806,500 is €8.807M).
+            let total = (sum_column(&file, b',', value, 1.0) / 1e3).round() / 1e3;
+            assert_eq!(
+                items["values"],
+                format!("EUR: 6 rows, total €{total}M"),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn convert_maps_periods_flows_countries_and_keeps_euros() {
+        for (name, _, reporter, value) in FILES {
+            let file = fixture(name);
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("out.csv");
+            succeeds(
+                tradestat()
+                    .args(["convert", "--quiet"])
+                    .arg(&file)
+                    .arg("-o")
+                    .arg(&out),
+            );
+            let rows = records(&out);
+            let mut actual: Vec<_> = rows
+                .iter()
+                .map(|r| {
+                    assert_eq!(r["currency"], "EUR", "{name}: {r:?}");
+                    assert_eq!(r["classification"], "CN8", "{name}: {r:?}");
+                    assert_eq!(r["product_level"], "8", "{name}: {r:?}");
+                    assert_eq!(r["reconciled"], "false", "{name}: {r:?}");
+                    (
+                        r["year"].clone(),
+                        r["month"].clone(),
+                        r["reporter"].clone(),
+                        r["partner"].clone(),
+                        r["flow"].clone(),
+                        r["product"].clone(),
+                        r["value"].parse::<f64>().unwrap(),
+                    )
+                })
+                .collect();
+            let mut expected = expected_rows(&file, reporter, value);
+            let key = |a: &Row, b: &Row| a.partial_cmp(b).unwrap();
+            actual.sort_by(key);
+            expected.sort_by(key);
+            assert_eq!(actual, expected, "{name}");
+            // Both periods are there: 201852 is annual (no month), 201903 is March 2019.
+            assert!(actual.iter().any(|r| r.0 == "2018" && r.1.is_empty()));
+            assert!(actual.iter().any(|r| r.0 == "2019" && r.1 == "3"));
+            assert!(actual.iter().any(|r| r.2 == "GRC"));
+            assert_close(
+                sum_column(&out, b',', "value", 1.0),
+                sum_column(&file, b',', value, 1.0),
+                name,
+            );
+        }
+    }
+}
+
+/// Several inputs in one run: listed one by one or as a glob pattern.
+mod several_inputs {
+    use super::*;
+
+    const DIR: &str = "comtrade-plus-comtradr";
+    const FILES: [&str; 2] = [
+        "vignette_data_1__example_1.csv",
+        "vignette_data_2__example_2.csv",
+    ];
+
+    fn files() -> Vec<PathBuf> {
+        FILES.iter().map(|f| real(&format!("{DIR}/{f}"))).collect()
+    }
+
+    /// A quoted glob pattern matching both files (and no other vignette file).
+    fn pattern() -> String {
+        real(&format!("{DIR}/vignette_data_[12]__*.csv"))
+            .to_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// `inspect --output json`: (file, item, value) rows.
+    fn inspect_rows(inputs: &[String]) -> Vec<(String, String, String)> {
+        let (stdout, _) = succeeds(
+            tradestat()
+                .args(["inspect", "--quiet", "--output", "json"])
+                .args(inputs),
+        );
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        json.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let t = |k: &str| r[k].as_str().unwrap().to_string();
+                (t("file"), t("item"), t("value"))
+            })
+            .collect()
+    }
+
+    fn convert(inputs: &[String], out: &Path) {
+        succeeds(
+            tradestat()
+                .args(["convert", "--quiet"])
+                .args(inputs)
+                .arg("-o")
+                .arg(out),
+        );
+    }
+
+    #[test]
+    fn inspect_reports_each_file_and_rows_add_up() {
+        let paths = files();
+        let listed: Vec<String> = paths
+            .iter()
+            .map(|p| p.to_str().unwrap().to_string())
+            .collect();
+        let rows = inspect_rows(&listed);
+        let mut total = 0;
+        for path in &paths {
+            let file = path.to_str().unwrap();
+            let n = rows
+                .iter()
+                .find(|(f, item, _)| f == file && item == "rows")
+                .unwrap_or_else(|| panic!("no rows item for {file}: {rows:?}"));
+            assert_eq!(count(&n.2), count_records(path, b','), "{file}");
+            total += count(&n.2);
+        }
+        assert_eq!(
+            total,
+            paths.iter().map(|p| count_records(p, b',')).sum::<u64>()
+        );
+        // Each file keeps its own reporter.
+        let reporters = |file: &Path| {
+            rows.iter()
+                .find(|(f, item, _)| f == file.to_str().unwrap() && item.starts_with("reporters"))
+                .unwrap()
+                .2
+                .clone()
+        };
+        assert!(reporters(&paths[0]).starts_with("USA"));
+        assert!(reporters(&paths[1]).starts_with("CHN"));
+        // The glob gives the same report, file by file.
+        assert_eq!(inspect_rows(&[pattern()]), rows);
+    }
+
+    #[test]
+    fn convert_keeps_every_row_of_every_file() {
+        let paths = files();
+        let listed: Vec<String> = paths
+            .iter()
+            .map(|p| p.to_str().unwrap().to_string())
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("both.csv");
+        convert(&listed, &out);
+        let expected_rows: u64 = paths.iter().map(|p| count_records(p, b',')).sum();
+        assert_eq!(count_records(&out, b','), expected_rows);
+        let expected_value: f64 = paths
+            .iter()
+            .map(|p| sum_column(p, b',', "primary_value", 1.0))
+            .sum();
+        assert_close(
+            sum_column(&out, b',', "value", 1.0),
+            expected_value,
+            "value",
+        );
+        // Each file's rows keep their own source.
+        let text = std::fs::read_to_string(&out).unwrap();
+        for f in FILES {
+            assert!(text.contains(f), "no row from {f}");
+        }
+        let globbed = dir.path().join("glob.csv");
+        convert(&[pattern()], &globbed);
+        assert_eq!(
+            std::fs::read_to_string(&globbed).unwrap(),
+            text,
+            "the glob converts to the same table"
+        );
+    }
+}
+
 // --- loading: bad input ---
 
 mod bad_input {
@@ -816,6 +1107,10 @@ mod analysis {
                 "composition_seed.csv",
                 vec!["composition", "--group", "category", "--output", "csv"],
             ),
+            (
+                "composition_seed.json",
+                vec!["composition", "--group", "category", "--output", "json"],
+            ),
         ] {
             golden(name, &args);
         }
@@ -833,6 +1128,12 @@ mod analysis {
                 ],
             ),
             (
+                "top_small.csv",
+                vec![
+                    "top", small, "-r", "KAZ", "-p", "MEX", "--years", "2020", "--output", "csv",
+                ],
+            ),
+            (
                 "partners_small.txt",
                 vec!["partners", small, "-r", "MEX", "--years", "2020"],
             ),
@@ -840,6 +1141,12 @@ mod analysis {
                 "partners_small.csv",
                 vec![
                     "partners", small, "-r", "MEX", "--years", "2020", "--output", "csv",
+                ],
+            ),
+            (
+                "partners_small.json",
+                vec![
+                    "partners", small, "-r", "MEX", "--years", "2020", "--output", "json",
                 ],
             ),
             (
@@ -851,6 +1158,12 @@ mod analysis {
                 vec![
                     "mirror", small, "-r", "KAZ", "-p", "MEX", "--years", "2020", "--output",
                     "json",
+                ],
+            ),
+            (
+                "mirror_small.csv",
+                vec![
+                    "mirror", small, "-r", "KAZ", "-p", "MEX", "--years", "2020", "--output", "csv",
                 ],
             ),
             (
@@ -879,6 +1192,21 @@ mod analysis {
                     "2020",
                     "--output",
                     "csv",
+                ],
+            ),
+            (
+                "indicators_small.json",
+                vec![
+                    "indicators",
+                    small,
+                    "-r",
+                    "KAZ",
+                    "-p",
+                    "MEX",
+                    "--years",
+                    "2020",
+                    "--output",
+                    "json",
                 ],
             ),
         ] {
@@ -1240,5 +1568,1435 @@ mod analysis {
             let (stdout, _) = succeeds(tradestat().args([sub, "--help"]));
             assert!(stdout.contains("Examples:"), "{sub}");
         }
+    }
+
+    // --- indicators on the real BACI extract, against an independent computation ---
+
+    const BACI: &str = "baci-extract/ExampleTradeData.csv";
+    /// BACI numeric codes: 710 South Africa, 4 Afghanistan.
+    const ZAF: &str = "710";
+    const AFG: &str = "4";
+
+    /// Relative closeness, for ratios far below 1 as well.
+    fn rel_close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
+    }
+
+    /// One BACI row: (exporter, importer, HS6 product, US$).
+    type Flow = (String, String, String, f64);
+
+    /// The BACI rows read with the csv crate. v is in thousands of US$; a 5-digit k lost its
+    /// leading zero.
+    fn baci_flows() -> Vec<Flow> {
+        let mut rdr = csv::Reader::from_path(real(BACI)).unwrap();
+        assert_eq!(
+            rdr.headers().unwrap().iter().collect::<Vec<_>>(),
+            ["t", "i", "j", "k", "v", "q"]
+        );
+        rdr.records()
+            .map(|r| {
+                let r = r.unwrap();
+                assert_eq!(&r[0], "2021");
+                let k = r[3].trim();
+                assert!(k.len() == 5 || k.len() == 6, "k {k}");
+                (
+                    r[1].trim().to_string(),
+                    r[2].trim().to_string(),
+                    format!("{k:0>6}"),
+                    r[4].trim().parse::<f64>().unwrap() * 1000.0,
+                )
+            })
+            .collect()
+    }
+
+    /// Sum of the values of the flows that `keep` selects, by `key`.
+    fn sum_by(
+        flows: &[Flow],
+        keep: impl Fn(&Flow) -> bool,
+        key: impl Fn(&Flow) -> String,
+    ) -> HashMap<String, f64> {
+        let mut out: HashMap<String, f64> = HashMap::new();
+        for f in flows.iter().filter(|f| keep(f)) {
+            *out.entry(key(f)).or_default() += f.3;
+        }
+        out
+    }
+
+    /// H = sum of squared shares over positive values, H* = (H - 1/N) / (1 - 1/N), and N.
+    fn hhi(values: &HashMap<String, f64>) -> (f64, f64, f64) {
+        let v: Vec<f64> = values.values().copied().filter(|v| *v > 0.0).collect();
+        let total: f64 = v.iter().sum();
+        let h: f64 = v.iter().map(|x| (x / total).powi(2)).sum();
+        let n = v.len() as f64;
+        (h, (h - 1.0 / n) / (1.0 - 1.0 / n), n)
+    }
+
+    fn indicator_values(args: &[&str]) -> HashMap<String, Option<f64>> {
+        json_rows(args)
+            .iter()
+            .map(|r| (text(r, "indicator").to_string(), num(r, "value")))
+            .collect()
+    }
+
+    #[test]
+    fn baci_indicators_match_an_independent_computation() {
+        let flows = baci_flows();
+        let total = |keep: &dyn Fn(&Flow) -> bool| -> f64 {
+            flows.iter().filter(|f| keep(f)).map(|f| f.3).sum()
+        };
+        // BACI rows are at once the exporter's exports and the importer's imports.
+        let x_ij = total(&|f| f.0 == ZAF && f.1 == AFG);
+        let m_ij = total(&|f| f.0 == AFG && f.1 == ZAF);
+        let x_i = total(&|f| f.0 == ZAF);
+        let m_i = total(&|f| f.1 == ZAF);
+        let x_w = total(&|_| true);
+        let m_j = total(&|f| f.1 == AFG);
+        let m_w = x_w;
+        let products_to_afg = sum_by(&flows, |f| f.0 == ZAF && f.1 == AFG, |f| f.2.clone());
+        let (hp, hp_star, n) = hhi(&products_to_afg);
+        let zaf_partners = sum_by(&flows, |f| f.0 == ZAF, |f| f.1.clone());
+        let (hq, hq_star, _) = hhi(&zaf_partners);
+        // Complementarity: ZAF's exports to all partners and AFG's imports, by product.
+        let xk = sum_by(&flows, |f| f.0 == ZAF, |f| f.2.clone());
+        let mk = sum_by(&flows, |f| f.1 == AFG, |f| f.2.clone());
+        let (xt, mt): (f64, f64) = (xk.values().sum(), mk.values().sum());
+        let mut products: Vec<&String> = xk.keys().chain(mk.keys()).collect();
+        products.sort();
+        products.dedup();
+        let gap: f64 = products
+            .iter()
+            .map(|k| {
+                (mk.get(*k).copied().unwrap_or(0.0) / mt - xk.get(*k).copied().unwrap_or(0.0) / xt)
+                    .abs()
+            })
+            .sum();
+        let tc = 100.0 * (1.0 - gap / 2.0);
+        // Grubel-Lloyd aggregate over ZAF -> AFG (X) and AFG -> ZAF (M) by product.
+        let mk_zaf = sum_by(&flows, |f| f.0 == AFG && f.1 == ZAF, |f| f.2.clone());
+        let mut gl_products: Vec<&String> = products_to_afg.keys().chain(mk_zaf.keys()).collect();
+        gl_products.sort();
+        gl_products.dedup();
+        let (mut overlap, mut both) = (0.0, 0.0);
+        for k in gl_products {
+            let x = products_to_afg.get(k).copied().unwrap_or(0.0);
+            let m = mk_zaf.get(k).copied().unwrap_or(0.0);
+            overlap += x + m - (x - m).abs();
+            both += x + m;
+        }
+
+        let file = real(BACI);
+        let v = indicator_values(&[
+            "indicators",
+            file.to_str().unwrap(),
+            "-r",
+            "ZAF",
+            "-p",
+            "AFG",
+        ]);
+        let get = |k: &str| {
+            v.get(k)
+                .copied()
+                .flatten()
+                .unwrap_or_else(|| panic!("{k} missing: {v:?}"))
+        };
+        for (name, expected) in [
+            ("x_ij", x_ij),
+            ("m_ij", m_ij),
+            ("x_i", x_i),
+            ("m_i", m_i),
+            ("x_w", x_w),
+            ("m_j", m_j),
+            ("m_w", m_w),
+            ("export_share", x_ij / x_i),
+            ("import_share", m_ij / m_i),
+            ("products_exported", n),
+            ("hhi_products_exports", hp),
+            ("hhi_products_exports_normalised", hp_star),
+            ("hhi_partners_exports", hq),
+            ("hhi_partners_exports_normalised", hq_star),
+            ("trade_intensity", (x_ij / x_i) / (m_j / m_w)),
+            ("trade_complementarity", tc),
+            ("grubel_lloyd_aggregate", overlap / both),
+        ] {
+            assert!(expected > 0.0, "{name}: {expected}");
+            assert!(
+                rel_close(get(name), expected),
+                "{name}: got {}, expected {expected}",
+                get(name)
+            );
+        }
+        // The extract holds ZAF's and AFG's exports only: AFG's imports all come from ZAF.
+        assert_eq!(get("import_share"), 1.0);
+        assert!(rel_close(get("m_j"), get("x_ij")));
+        assert_eq!(products_to_afg.len(), 34);
+    }
+
+    #[test]
+    fn baci_rca_and_grubel_lloyd_by_product_match_an_independent_computation() {
+        let flows = baci_flows();
+        let x_ik = sum_by(&flows, |f| f.0 == ZAF, |f| f.2.clone());
+        let x_wk = sum_by(&flows, |_| true, |f| f.2.clone());
+        let x_i: f64 = x_ik.values().sum();
+        let x_w: f64 = x_wk.values().sum();
+        let to_afg = sum_by(&flows, |f| f.0 == ZAF && f.1 == AFG, |f| f.2.clone());
+        let from_afg = sum_by(&flows, |f| f.0 == AFG && f.1 == ZAF, |f| f.2.clone());
+
+        let file = real(BACI);
+        let rows = json_rows(&[
+            "indicators",
+            file.to_str().unwrap(),
+            "-r",
+            "ZAF",
+            "-p",
+            "AFG",
+            "--detail",
+            "products",
+        ]);
+        // Every product ZAF exports anywhere, or trades with AFG, has a row.
+        let mut expected: Vec<&String> = x_ik.keys().chain(from_afg.keys()).collect();
+        expected.sort();
+        expected.dedup();
+        let listed: Vec<&str> = rows.iter().map(|r| text(r, "product")).collect();
+        assert_eq!(listed, expected, "products listed");
+        for row in &rows {
+            let k = text(row, "product");
+            let x = to_afg.get(k).copied().unwrap_or(0.0);
+            let m = from_afg.get(k).copied().unwrap_or(0.0);
+            assert!(close(num(row, "exports").unwrap(), x), "{k} exports");
+            assert!(close(num(row, "imports").unwrap(), m), "{k} imports");
+            match num(row, "grubel_lloyd") {
+                Some(gl) => assert!(close(gl, 1.0 - (x - m).abs() / (x + m)), "{k} GL {gl}"),
+                None => assert_eq!(x + m, 0.0, "{k}: GL left empty"),
+            }
+            let rca = (x_ik.get(k).copied().unwrap_or(0.0) / x_i) / (x_wk[k] / x_w);
+            let got = num(row, "rca").unwrap_or_else(|| panic!("{k}: no RCA"));
+            assert!(
+                rel_close(got, rca) || (rca == 0.0 && got == 0.0),
+                "{k}: RCA {got}, expected {rca}"
+            );
+        }
+        let p = |code: &str| {
+            rows.iter()
+                .find(|r| text(r, "product") == code)
+                .unwrap_or_else(|| panic!("no row for {code}"))
+        };
+        // 190110 (infant food): ZAF's largest export to AFG, nothing back.
+        assert_eq!(num(p("190110"), "grubel_lloyd"), Some(0.0));
+        assert!(close(num(p("190110"), "exports").unwrap(), 38_147.0));
+        // 621133 goes both ways: 0 < GL < 1.
+        let gl = num(p("621133"), "grubel_lloyd").unwrap();
+        assert!(gl > 0.0 && gl < 1.0, "{gl}");
+        // 81310 in the file is HS 081310 (dried apricots), imported from AFG only.
+        assert!(close(num(p("081310"), "imports").unwrap(), 31_866.0));
+        assert_eq!(num(p("081310"), "grubel_lloyd"), Some(0.0));
+        assert!(rows.iter().all(|r| text(r, "product").len() == 6));
+    }
+
+    /// `--detail unit-values` on the legacy India-China file: value / Supplementary Quantity per
+    /// leaf product with a quantity, the unit named by the Quantity Unit Code.
+    #[test]
+    fn legacy_unit_values_match_value_over_supplementary_quantity() {
+        // Unit abbreviations from the file's companion table (UN Comtrade codes).
+        let mut units: HashMap<String, String> = HashMap::new();
+        let mut rdr = csv::Reader::from_path(real("comtrade-legacy/measurement_data.csv")).unwrap();
+        for r in rdr.records() {
+            let r = r.unwrap();
+            units.insert(r[0].to_string(), r[1].to_string());
+        }
+        // (flow code, product) -> (value, quantity, unit code), and the codes per flow.
+        type Declared = HashMap<(String, String), (f64, Option<f64>, String)>;
+        let mut rows: Declared = HashMap::new();
+        let mut rdr = csv::Reader::from_path(real("comtrade-legacy/h3_china_india.csv")).unwrap();
+        for r in rdr.records() {
+            let r = r.unwrap();
+            if r.len() < 10 || &r[5] == "TOTAL" {
+                continue;
+            }
+            let qty = Some(r[7].trim()).filter(|q| !q.is_empty());
+            let old = rows.insert(
+                (r[2].to_string(), r[5].to_string()),
+                (
+                    r[9].parse().unwrap(),
+                    qty.map(|q| q.parse().unwrap()),
+                    r[6].to_string(),
+                ),
+            );
+            assert!(old.is_none(), "one row per flow and product");
+        }
+        let is_leaf = |flow: &str, code: &str| {
+            !rows
+                .keys()
+                .any(|(f, c)| f == flow && c.len() > code.len() && c.starts_with(code))
+        };
+        let mut expected: Vec<(String, String, f64, f64, String)> = rows
+            .iter()
+            .filter(|((f, c), (_, q, unit))| {
+                q.is_some_and(|q| q > 0.0) && unit != "1" && unit != "-1" && is_leaf(f, c)
+            })
+            .map(|((f, c), (v, q, unit))| {
+                let dir = if f == "2" { "x" } else { "m" };
+                (dir.to_string(), c.clone(), *v, q.unwrap(), unit.clone())
+            })
+            .collect();
+        expected.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        assert!(expected.len() > 1000);
+
+        let out = json_rows(&[
+            "indicators",
+            real("comtrade-legacy/h3_china_india.csv").to_str().unwrap(),
+            "-r",
+            "IND",
+            "-p",
+            "CHN",
+            "--detail",
+            "unit-values",
+        ]);
+        let listed: Vec<(&str, &str)> = out
+            .iter()
+            .map(|r| (text(r, "dir"), text(r, "product")))
+            .collect();
+        let wanted: Vec<(&str, &str)> = expected
+            .iter()
+            .map(|e| (e.0.as_str(), e.1.as_str()))
+            .collect();
+        assert_eq!(listed, wanted);
+        for (row, (dir, code, value, qty, unit)) in out.iter().zip(&expected) {
+            let what = format!("{dir} {code}");
+            assert_eq!(num(row, "value"), Some(*value), "{what}");
+            assert_eq!(num(row, "quantity"), Some(*qty), "{what}");
+            assert!(
+                close(num(row, "unit_value").unwrap(), value / qty),
+                "{what}"
+            );
+            if let Some(abbr) = units.get(unit) {
+                assert_eq!(text(row, "quantity_unit"), abbr, "{what}");
+            } else {
+                assert!(!text(row, "quantity_unit").is_empty(), "{what}");
+            }
+        }
+        // A few by hand: India's imports of 010690 (514 items for $453,360).
+        let row = |dir: &str, code: &str| {
+            out.iter()
+                .find(|r| text(r, "dir") == dir && text(r, "product") == code)
+                .unwrap_or_else(|| panic!("no {dir} {code}"))
+        };
+        assert_eq!(text(row("m", "010690"), "quantity_unit"), "u");
+        assert!(close(
+            num(row("m", "010690"), "unit_value").unwrap(),
+            453_360.0 / 514.0
+        ));
+        assert_eq!(text(row("m", "030379"), "quantity_unit"), "kg");
+        assert!(close(
+            num(row("m", "030379"), "unit_value").unwrap(),
+            22_145.0 / 23_000.0
+        ));
+    }
+
+    // --- products filter and currencies ---
+
+    #[test]
+    fn products_filter_keeps_only_the_given_prefixes() {
+        let file = real("comtrade-legacy/h3_china_india.csv");
+        let file = file.to_str().unwrap();
+        let leaves = legacy_leaves("1");
+        for (option, prefixes) in [("85", vec!["85"]), ("85,8471", vec!["85", "8471"])] {
+            let expected: Vec<&(String, f64)> = leaves
+                .iter()
+                .filter(|(c, _)| prefixes.iter().any(|p| c.starts_with(p)))
+                .collect();
+            assert!(expected.len() > 10);
+            let rows = json_rows(&[
+                "top",
+                file,
+                "--flow",
+                "imports",
+                "--products",
+                option,
+                "-n",
+                "0",
+            ]);
+            assert_eq!(rows.len(), expected.len(), "--products {option}");
+            for r in &rows {
+                let code = text(r, "code");
+                assert!(
+                    prefixes.iter().any(|p| code.starts_with(p)),
+                    "--products {option}: {code}"
+                );
+            }
+            let total: f64 = rows.iter().filter_map(|r| num(r, "value")).sum();
+            let want: f64 = expected.iter().map(|l| l.1).sum();
+            assert!(close(total, want), "--products {option}: {total} vs {want}");
+            assert!(close(num(&rows[0], "share").unwrap(), expected[0].1 / want));
+        }
+        // The summary of one chapter sums its top-level code, not the file's TOTAL.
+        let mut chapter: HashMap<String, f64> = HashMap::new();
+        let mut rdr = csv::Reader::from_path(real("comtrade-legacy/h3_china_india.csv")).unwrap();
+        for r in rdr.records() {
+            let r = r.unwrap();
+            if r.len() >= 10 && &r[5] == "85" {
+                chapter.insert(r[2].to_string(), r[9].parse().unwrap());
+            }
+        }
+        let rows = json_rows(&["summary", file, "--products", "85"]);
+        assert_eq!(num(&rows[0], "imports"), Some(chapter["1"]));
+        assert_eq!(num(&rows[0], "exports"), Some(chapter["2"]));
+    }
+
+    #[test]
+    fn comext_summary_is_in_euros() {
+        let file = fixture("comext_new.csv");
+        let (stdout, _) = succeeds(tradestat().args(["summary", "-r", "FRA", "-q"]).arg(&file));
+        assert!(stdout.contains("France"), "{stdout}");
+        // FRA's 2018 exports (KZ, 201852) are EUR 210,000.
+        assert!(stdout.contains("€210K"), "{stdout}");
+        assert!(!stdout.contains('$'), "{stdout}");
+        let rows = json_rows(&["summary", file.to_str().unwrap(), "-r", "FRA"]);
+        assert_eq!(text(&rows[0], "year"), "2018");
+        assert_eq!(num(&rows[0], "exports"), Some(210_000.0));
+        assert_eq!(num(&rows[0], "imports"), Some(45_000.0));
+    }
+
+    #[test]
+    fn mixed_currencies_are_refused_without_rates() {
+        let err = fails(
+            tradestat()
+                .args(["summary", "-r", "FRA", "-q"])
+                .arg(fixture("comext_new.csv"))
+                .arg(fixture("small_bilateral.csv")),
+        );
+        assert!(err.contains("several currencies"), "{err}");
+        assert!(err.contains("EUR") && err.contains("USD"), "{err}");
+        assert!(err.contains("--fx"), "{err}");
+    }
+
+    #[test]
+    fn fx_rates_convert_to_us_dollars() {
+        // US dollars per euro by year, from our fixture.
+        let mut rates: HashMap<String, f64> = HashMap::new();
+        let mut rdr = csv::Reader::from_path(fixture("fx.csv")).unwrap();
+        for r in rdr.records() {
+            let r = r.unwrap();
+            assert_eq!(&r[0], "EUR");
+            rates.insert(r[1].to_string(), r[2].parse().unwrap());
+        }
+        // FRA's euros by year and flow, from the Comext fixture.
+        let mut eur: HashMap<(String, String), f64> = HashMap::new();
+        let mut rdr = csv::Reader::from_path(fixture("comext_new.csv")).unwrap();
+        let h = rdr.headers().unwrap().clone();
+        let idx = |n: &str| h.iter().position(|c| c == n).unwrap();
+        let (rep, flow, per, val) = (
+            idx("REPORTER"),
+            idx("FLOW"),
+            idx("PERIOD"),
+            idx("VALUE_EUR"),
+        );
+        for r in rdr.records() {
+            let r = r.unwrap();
+            if &r[rep] == "FR" {
+                *eur.entry((r[per][..4].to_string(), r[flow].to_string()))
+                    .or_default() += r[val].parse::<f64>().unwrap();
+            }
+        }
+        let rows = json_rows(&[
+            "summary",
+            fixture("comext_new.csv").to_str().unwrap(),
+            fixture("small_bilateral.csv").to_str().unwrap(),
+            "-r",
+            "FRA",
+            "--fx",
+            fixture("fx.csv").to_str().unwrap(),
+        ]);
+        assert_eq!(rows.len(), 2);
+        for row in &rows {
+            let year = text(row, "year").to_string();
+            let rate = rates[&year];
+            let exports = eur[&(year.clone(), "2".to_string())] * rate;
+            let imports = eur[&(year.clone(), "1".to_string())] * rate;
+            assert!(close(num(row, "exports").unwrap(), exports), "{year}");
+            assert!(close(num(row, "imports").unwrap(), imports), "{year}");
+        }
+        let (stdout, _) = succeeds(
+            tradestat()
+                .args(["summary", "-r", "FRA", "-q", "--fx"])
+                .arg(fixture("fx.csv"))
+                .arg(fixture("comext_new.csv"))
+                .arg(fixture("small_bilateral.csv")),
+        );
+        // 210,000 EUR x 1.18 = $247.8K.
+        assert!(stdout.contains("$247.8K"), "{stdout}");
+        assert!(!stdout.contains('€'), "{stdout}");
+        // USD rows are left as they are.
+        let kaz = json_rows(&[
+            "summary",
+            fixture("comext_new.csv").to_str().unwrap(),
+            fixture("small_bilateral.csv").to_str().unwrap(),
+            "-r",
+            "KAZ",
+            "-p",
+            "MEX",
+            "--fx",
+            fixture("fx.csv").to_str().unwrap(),
+        ]);
+        let y2020 = kaz.iter().find(|r| text(r, "year") == "2020").unwrap();
+        assert_eq!(num(y2020, "exports"), Some(400.0));
+        assert_eq!(num(y2020, "imports"), Some(200.0));
+    }
+
+    #[test]
+    fn fx_file_without_a_needed_year_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let fx = dir.path().join("fx_2018.csv");
+        std::fs::write(&fx, "currency,year,rate\nEUR,2018,1.18\n").unwrap();
+        let err = fails(
+            tradestat()
+                .args(["summary", "-r", "FRA", "-q", "--fx"])
+                .arg(&fx)
+                .arg(fixture("comext_new.csv"))
+                .arg(fixture("small_bilateral.csv")),
+        );
+        assert!(err.contains("fx_2018.csv"), "{err}");
+        assert!(err.contains("EUR 2019"), "{err}");
+        assert!(!err.contains("EUR 2018"), "{err}");
+    }
+}
+
+// --- annual and monthly rows together ---
+
+mod annual_and_months {
+    use super::common::*;
+
+    // Comext files hold the annual row (PERIOD 201852) and the months (201801, 201802) of the
+    // same flow: summing all three would count 2018 twice.
+    #[test]
+    fn months_are_not_added_to_their_annual_row() {
+        let (stdout, stderr) = succeeds(
+            tradestat()
+                .args(["summary", "-r", "FRA", "--output", "json"])
+                .arg(fixture("comext_annual_and_months.csv")),
+        );
+        let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(rows[0]["year"], "2018");
+        assert_eq!(rows[0]["exports"], 1200.0);
+        // 2019 has only March: the growth compares unequal periods and the note says so.
+        assert_eq!(rows[1]["exports"], 300.0);
+        assert!(stderr.contains("2019 has 1 month(s) of data"), "{stderr}");
+    }
+}
+
+// --- charts: `tradestat chart KIND` (issue 4) ---
+
+mod charts {
+    use super::common::*;
+    use std::path::{Path, PathBuf};
+
+    const INDIA_CHINA: &str = "comtrade-legacy/h3_china_india.csv";
+    const BACI: &str = "baci-extract/ExampleTradeData.csv";
+
+    /// Render `args` into `dir/name` and return its path; the run must succeed.
+    fn render(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
+        let out = dir.join(name);
+        succeeds(
+            tradestat()
+                .arg("chart")
+                .args(args)
+                .arg("-q")
+                .arg("-o")
+                .arg(&out),
+        );
+        assert!(out.is_file(), "{} not written", out.display());
+        out
+    }
+
+    /// The texts of an SVG file, checking on the way that it is well-formed XML.
+    fn svg_texts(path: &Path) -> (String, Vec<String>) {
+        let svg = std::fs::read_to_string(path).unwrap();
+        let doc = roxmltree::Document::parse(&svg)
+            .unwrap_or_else(|e| panic!("{}: not valid SVG: {e}", path.display()));
+        let texts = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .map(|n| n.text().unwrap_or("").trim().to_string())
+            .collect();
+        (svg, texts)
+    }
+
+    /// Rectangles of one fill colour in an SVG (bars, tiles, legend swatches).
+    fn rects(svg: &str, fill: &str) -> usize {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some(fill))
+            .count()
+    }
+
+    /// Decode a PNG: its size and the fraction of pixels that differ from the background
+    /// (the top-left pixel).
+    fn png_ink(path: &Path) -> (u32, u32, f64) {
+        let file = std::fs::File::open(path).unwrap();
+        let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+            .read_info()
+            .unwrap_or_else(|e| panic!("{}: not a PNG: {e}", path.display()));
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        buf.truncate(info.buffer_size());
+        let step = info.color_type.samples();
+        let bg = buf[..step].to_vec();
+        let pixels = buf.len() / step;
+        let inked = buf.chunks(step).filter(|p| *p != bg.as_slice()).count();
+        (info.width, info.height, inked as f64 / pixels as f64)
+    }
+
+    fn assert_png(path: &Path, size: (u32, u32)) {
+        let (w, h, ink) = png_ink(path);
+        assert_eq!((w, h), size, "{}", path.display());
+        assert!(
+            ink > 0.01,
+            "{}: blank ({:.3}% drawn)",
+            path.display(),
+            ink * 100.0
+        );
+    }
+
+    fn has(texts: &[String], want: &str) -> bool {
+        texts.iter().any(|t| t == want)
+    }
+
+    #[test]
+    fn chart_help_ends_with_examples() {
+        let (stdout, _) = succeeds(tradestat().args(["chart", "--help"]));
+        let tail = stdout.rsplit("Examples:\n").next().unwrap();
+        let lines: Vec<&str> = tail.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert!(lines[0].starts_with("  tradestat chart"), "{stdout}");
+        assert!(lines.iter().all(|l| l.starts_with("  ")), "{stdout}");
+        for kind in [
+            "trend",
+            "flows",
+            "balance",
+            "top",
+            "composition",
+            "compare",
+            "mirror",
+            "pareto",
+        ] {
+            assert!(stdout.contains(kind), "help does not name {kind}");
+        }
+    }
+
+    /// Every kind the seed data supports, in PNG and SVG: titles with country names and years,
+    /// axis labels with units, the source footnote, the bars.
+    #[test]
+    fn seed_kinds_render_png_and_svg() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for (kind, extra) in [
+            ("trend", vec![]),
+            ("flows", vec![]),
+            ("balance", vec![]),
+            ("compare", vec!["--years", "2014,2018"]),
+        ] {
+            let png = render(
+                d,
+                &format!("{kind}.png"),
+                &[&[kind][..], &extra[..]].concat(),
+            );
+            assert_png(&png, (1920, 1080));
+            let svg = render(
+                d,
+                &format!("{kind}.svg"),
+                &[&[kind][..], &extra[..]].concat(),
+            );
+            let (text, texts) = svg_texts(&svg);
+            assert!(
+                texts
+                    .iter()
+                    .any(|t| t.contains("Kazakhstan") && t.contains("Mexico")),
+                "{kind}: no title naming both countries in {texts:?}"
+            );
+            assert!(
+                texts.iter().any(|t| t.contains("2014")),
+                "{kind}: no year in {texts:?}"
+            );
+            assert!(
+                texts.iter().any(|t| t.starts_with("Source: seeds/")),
+                "{kind}: no source footnote in {texts:?}"
+            );
+            assert!(
+                has(&texts, "$0") || kind == "balance",
+                "{kind}: no $0 axis label in {texts:?}"
+            );
+            match kind {
+                "trend" => {
+                    for label in ["$171K", "$121.229M", "$121.4M", "$23M", "$100M"] {
+                        assert!(has(&texts, label), "trend: no {label} in {texts:?}");
+                    }
+                }
+                "flows" => {
+                    // One exports bar (2014) plus its legend swatch; exports of $171K
+                    // beside imports of $121M still labelled.
+                    assert_eq!(rects(&text, "#0072B2"), 2);
+                    for label in ["$171K", "$121.229M", "$23M", "balance -$121.058M"] {
+                        assert!(has(&texts, label), "flows: no {label} in {texts:?}");
+                    }
+                }
+                "balance" => {
+                    // One deficit bar (2014) plus its legend swatch; 2018 has no balance.
+                    assert_eq!(rects(&text, "#D55E00"), 2);
+                    assert!(has(&texts, "-$121.058M"), "{texts:?}");
+                    assert!(has(&texts, "-$50M"), "{texts:?}");
+                }
+                _ => {
+                    assert!(
+                        has(&texts, "-81.1%"),
+                        "compare: no turnover change in {texts:?}"
+                    );
+                    assert!(has(&texts, "2018 not reported"), "{texts:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_input_renders_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        for ext in ["png", "svg"] {
+            let a = render(dir.path(), &format!("a.{ext}"), &["flows"]);
+            let b = render(dir.path(), &format!("b.{ext}"), &["flows"]);
+            assert_eq!(
+                std::fs::read(a).unwrap(),
+                std::fs::read(b).unwrap(),
+                "{ext}"
+            );
+        }
+    }
+
+    #[test]
+    fn options_set_size_scale_theme_and_titles() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let p = render(
+            d,
+            "sq.png",
+            &[
+                "trend", "--size", "square", "--scale", "2", "--theme", "dark",
+            ],
+        );
+        assert_png(&p, (2160, 2160));
+        let p = render(d, "wh.png", &["flows", "--width", "800", "--height", "600"]);
+        assert_png(&p, (800, 600));
+        let p = render(d, "a4.png", &["compare", "--size", "a4"]);
+        assert_png(&p, (2480, 3508));
+        let p = render(
+            d,
+            "forced.out",
+            &[
+                "balance",
+                "--format-image",
+                "svg",
+                "--title",
+                "My <own> title & more",
+            ],
+        );
+        let (_, texts) = svg_texts(&p);
+        assert!(has(&texts, "My <own> title & more"), "{texts:?}");
+    }
+
+    /// A product name with markup from an input file comes out as text, not as SVG elements.
+    #[test]
+    fn svg_escapes_text_from_inputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("names.csv");
+        std::fs::write(
+            &csv,
+            "year,reporter,partner,flow,product,product_name,value\n\
+             2020,KAZ,MEX,export,8501,<script>alert(1)</script> & motors,600000\n\
+             2020,KAZ,MEX,export,2613,Molybdenum ores,300000\n",
+        )
+        .unwrap();
+        let out = render(dir.path(), "top.svg", &["top", csv.to_str().unwrap()]);
+        let (svg, texts) = svg_texts(&out);
+        assert!(!svg.contains("<script>"), "unescaped markup in the SVG");
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("<script>alert(1)</script> & motors")),
+            "{texts:?}"
+        );
+        // Two bars in the exports colour.
+        assert_eq!(rects(&svg, "#0072B2"), 2);
+    }
+
+    /// Both sides' declarations: the mirror chart.
+    #[test]
+    fn mirror_renders_both_sides_with_the_gap() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("both.csv");
+        std::fs::write(
+            &csv,
+            "year,reporter,partner,flow,product,value\n\
+             2019,KAZ,MEX,export,TOTAL,1500000\n\
+             2019,MEX,KAZ,import,TOTAL,1720000\n\
+             2019,KAZ,MEX,import,TOTAL,30000000\n\
+             2019,MEX,KAZ,export,TOTAL,27500000\n",
+        )
+        .unwrap();
+        let f = csv.to_str().unwrap();
+        assert_png(
+            &render(
+                dir.path(),
+                "m.png",
+                &["mirror", f, "-r", "KAZ", "-p", "MEX"],
+            ),
+            (1920, 1080),
+        );
+        let (svg, texts) = svg_texts(&render(
+            dir.path(),
+            "m.svg",
+            &["mirror", f, "-r", "KAZ", "-p", "MEX"],
+        ));
+        assert!(has(&texts, "gap +$220K (+14.7%)"), "{texts:?}");
+        assert!(has(&texts, "gap +$2.5M (+9.1%)"), "{texts:?}");
+        // Two flows, each with an exporter and an importer bar, plus the two legend swatches.
+        assert_eq!(rects(&svg, "#0072B2"), 3);
+        assert_eq!(rects(&svg, "#E69F00"), 3);
+    }
+
+    /// Bad requests: a clear error naming what is missing, and no file left behind.
+    #[test]
+    fn bad_requests_fail_clearly_and_leave_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let out = d.join("x.png");
+        let o = out.to_str().unwrap();
+        let cases: Vec<(Vec<&str>, &str)> = vec![
+            (
+                vec!["composition", "--group", "category", "-o", o],
+                "needs product detail with values",
+            ),
+            (vec!["top", "-o", o], "needs exports by product with values"),
+            (
+                vec!["pareto", "-o", o],
+                "needs exports by product with values",
+            ),
+            (vec!["mirror", "-o", o], "needs both sides"),
+            (
+                vec!["trend", "--years", "2016", "-o", o],
+                "no data for KAZ in 2016",
+            ),
+            (
+                vec!["trend", "--years", "2015-2017", "-o", o],
+                "no trade between",
+            ),
+            (
+                vec!["compare", "--years", "2014", "-o", o],
+                "needs two years",
+            ),
+            (vec!["trend"], "-o chart.png"),
+        ];
+        for (args, message) in cases {
+            let err = fails(tradestat().arg("chart").args(&args));
+            assert!(
+                err.contains(message),
+                "{args:?}: expected '{message}' in:\n{err}"
+            );
+        }
+        let jpg = d.join("x.jpg");
+        let err = fails(tradestat().args(["chart", "trend", "-o"]).arg(&jpg));
+        assert!(err.contains("use .png or .svg"), "{err}");
+        let missing = d.join("no/such/dir/x.png");
+        let out_cmd = tradestat()
+            .args(["chart", "trend", "-o"])
+            .arg(&missing)
+            .output()
+            .unwrap();
+        assert_eq!(out_cmd.status.code(), Some(73));
+        let left: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "files left behind: {left:?}");
+    }
+
+    /// India-China 2010 (UN Comtrade legacy): one year with product detail, India's side only.
+    #[test]
+    fn india_china_renders_each_kind_it_supports() {
+        let file = real(INDIA_CHINA);
+        let f = file.to_str().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for (kind, extra, bars) in [
+            ("trend", vec![], None),
+            ("flows", vec![], Some(("#0072B2", 2))),
+            ("balance", vec![], Some(("#D55E00", 2))),
+            (
+                "top",
+                vec!["--flow", "imports", "-n", "10"],
+                Some(("#E69F00", 10)),
+            ),
+            ("composition", vec!["--group", "section"], None),
+            ("composition", vec!["--group", "section", "--donut"], None),
+            (
+                "pareto",
+                vec!["--flow", "imports", "-n", "20"],
+                Some(("#E69F00", 21)),
+            ),
+        ] {
+            let args = [&[kind, f][..], &extra[..]].concat();
+            assert_png(&render(d, &format!("{kind}.png"), &args), (1920, 1080));
+            let (svg, texts) = svg_texts(&render(d, &format!("{kind}.svg"), &args));
+            assert!(
+                texts
+                    .iter()
+                    .any(|t| t.contains("India") && t.contains("2010")),
+                "{kind}: title without India and 2010: {texts:?}"
+            );
+            assert!(
+                has(&texts, "Source: UN Comtrade (legacy): h3_china_india.csv."),
+                "{kind}: {texts:?}"
+            );
+            if let Some((colour, n)) = bars {
+                assert_eq!(rects(&svg, colour), n, "{kind}: bars in {colour}");
+            }
+        }
+        // Exports $17.44B, imports $41.249B, as `summary` prints them.
+        let (_, texts) = svg_texts(&render(d, "flows2.svg", &["flows", f]));
+        assert!(
+            has(&texts, "$17.44B") && has(&texts, "$41.249B"),
+            "{texts:?}"
+        );
+        // One year and one side: compare and mirror cannot be drawn.
+        let err = fails(
+            tradestat()
+                .args(["chart", "compare", f, "-o"])
+                .arg(d.join("c.png")),
+        );
+        assert!(err.contains("two years"), "{err}");
+        let err = fails(
+            tradestat()
+                .args(["chart", "mirror", f, "-o"])
+                .arg(d.join("m.png")),
+        );
+        assert!(err.contains("both sides"), "{err}");
+    }
+
+    /// BACI extract, South Africa: partners ranked and balanced.
+    #[test]
+    fn baci_south_africa_renders_each_kind_it_supports() {
+        let file = real(BACI);
+        let f = file.to_str().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for (kind, extra) in [
+            ("trend", vec![]),
+            ("flows", vec![]),
+            ("balance", vec!["--by", "partner", "-n", "12"]),
+            ("top", vec!["--by", "partner"]),
+            (
+                "composition",
+                vec!["--group", "chapter", "--flow", "exports"],
+            ),
+            ("pareto", vec!["--by", "partner"]),
+        ] {
+            let args = [
+                &[kind, f, "-r", "ZAF", "--classification", "H0"][..],
+                &extra[..],
+            ]
+            .concat();
+            assert_png(&render(d, &format!("{kind}.png"), &args), (1920, 1080));
+            let (_, texts) = svg_texts(&render(d, &format!("{kind}.svg"), &args));
+            assert!(
+                texts
+                    .iter()
+                    .any(|t| t.contains("South Africa") && t.contains("2021")),
+                "{kind}: {texts:?}"
+            );
+        }
+        let err = fails(
+            tradestat()
+                .args(["chart", "mirror", f, "-r", "ZAF", "-o"])
+                .arg(d.join("m.png")),
+        );
+        assert!(err.contains("already reconciled"), "{err}");
+    }
+}
+
+// --- report and render (paste at the end of tests/cli.rs) ---
+
+mod report {
+    use super::common::*;
+    use sha2::{Digest, Sha256};
+    use std::path::{Path, PathBuf};
+
+    const SEED_SENTENCE: &str = "Trade turnover between Kazakhstan and Mexico fell from $121.4 million in 2014 to $23.0 million in 2018 (-81.1%).";
+    const SEED_FILES: [&str; 2] = ["000_f17b33383c21b252.txt", "001_df4cecdcb924529d.txt"];
+    const HEADINGS: [&str; 10] = [
+        "Key figures",
+        "Narrative",
+        "Trend",
+        "Flows and balance",
+        "Composition",
+        "Top products",
+        "Partner ranking",
+        "Mirror comparison",
+        "Indicators",
+        "Data and method notes",
+    ];
+
+    fn read(p: &Path) -> String {
+        std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    fn sha256(bytes: &[u8]) -> String {
+        Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The `<h2>` headings of a report's HTML, in order.
+    fn headings(html: &str) -> Vec<String> {
+        html.split("<h2>")
+            .skip(1)
+            .filter_map(|s| s.split_once("</h2>").map(|(h, _)| h.to_string()))
+            .collect()
+    }
+
+    /// Files under `dir` whose name ends with `suffix`.
+    fn files_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        v.retain(|p| p.to_string_lossy().ends_with(suffix));
+        v.sort();
+        v
+    }
+
+    fn no_temp_files(dir: &Path) {
+        for sub in ["", "charts", "tables"] {
+            assert!(
+                files_ending(&dir.join(sub), ".tmp").is_empty(),
+                "temporary files left in {}",
+                dir.join(sub).display()
+            );
+        }
+    }
+
+    /// `tradestat report` with no arguments, run in a fresh directory: returns (tempdir, report/).
+    fn seed_report() -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        succeeds(tradestat().current_dir(tmp.path()).arg("report"));
+        let dir = tmp.path().join("report");
+        (tmp, dir)
+    }
+
+    #[test]
+    fn seed_report_states_the_figures_and_cites_the_seed_files() {
+        let (_tmp, dir) = seed_report();
+        let html = read(&dir.join("index.html"));
+        let md = read(&dir.join("report.md"));
+        assert!(html.contains(SEED_SENTENCE), "{html}");
+        assert!(md.contains(SEED_SENTENCE), "{md}");
+        // The sentence carries footnotes, and the footnotes name the seed files.
+        assert!(md.contains(&format!("{SEED_SENTENCE}[^")), "{md}");
+        assert!(html.contains(&format!("{SEED_SENTENCE}<sup><a href=\"#fn")));
+        for f in SEED_FILES {
+            assert!(html.contains(f), "{f} not cited in index.html");
+            assert!(md.contains(f), "{f} not cited in report.md");
+        }
+        assert_eq!(
+            headings(&html),
+            [
+                "Key figures",
+                "Narrative",
+                "Trend",
+                "Flows and balance",
+                "Data and method notes"
+            ]
+        );
+        // What the seed data cannot support is said, not drawn.
+        assert!(html.contains("no partner ranking"), "{html}");
+        assert!(html.contains("no mirror comparison"), "{html}");
+        assert!(html.contains("imports 2014"), "derived value noted");
+        for c in ["trend", "compare", "flows", "balance"] {
+            let png = std::fs::read(dir.join(format!("charts/{c}.png"))).unwrap();
+            assert!(png.starts_with(b"\x89PNG"), "{c}.png");
+            let svg = read(&dir.join(format!("charts/{c}.svg")));
+            assert!(svg.contains("<svg"), "{c}.svg");
+            assert!(md.contains(&format!("](charts/{c}.png)")), "{c} linked");
+        }
+        let summary = read(&dir.join("tables/summary.csv"));
+        assert!(
+            summary.starts_with("year,exports,imports,turnover"),
+            "{summary}"
+        );
+        assert!(summary.contains("121400000"), "{summary}");
+        // Print layout: A4 and a page break between sections.
+        assert!(html.contains("size: A4"));
+        assert!(html.contains("break-before: page"));
+        no_temp_files(&dir);
+    }
+
+    #[test]
+    fn manifest_lists_every_file_with_its_hash() {
+        let (_tmp, dir) = seed_report();
+        let m: serde_json::Value = serde_json::from_str(&read(&dir.join("manifest.json"))).unwrap();
+        assert_eq!(m["tradestat_version"], env!("CARGO_PKG_VERSION"));
+        let cmd: Vec<String> = m["command_line"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(cmd.last().map(String::as_str), Some("report"), "{cmd:?}");
+        let seed = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/seed.csv"));
+        assert_eq!(m["inputs"][0]["path"], "data/seed.csv");
+        assert_eq!(m["inputs"][0]["sha256"], sha256(seed));
+        let files = m["files"].as_array().unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+        for must in [
+            "index.html",
+            "report.md",
+            "charts/trend.png",
+            "charts/trend.svg",
+            "tables/summary.csv",
+        ] {
+            assert!(names.contains(&must), "{must} not in {names:?}");
+        }
+        for f in files {
+            let path = dir.join(f["path"].as_str().unwrap());
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(f["sha256"], sha256(&bytes), "{}", path.display());
+            assert_eq!(f["bytes"], bytes.len() as u64, "{}", path.display());
+        }
+        // Every chart and table on disk is in the manifest.
+        for sub in ["charts", "tables"] {
+            for p in files_ending(&dir.join(sub), "") {
+                let rel = format!("{sub}/{}", p.file_name().unwrap().to_string_lossy());
+                assert!(names.contains(&rel.as_str()), "{rel} not in the manifest");
+            }
+        }
+    }
+
+    #[test]
+    fn manifest_hashes_a_file_input() {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = fixture("report_script_product.csv");
+        succeeds(
+            tradestat()
+                .arg("report")
+                .arg(&input)
+                .arg("-o")
+                .arg(tmp.path().join("r")),
+        );
+        let m: serde_json::Value =
+            serde_json::from_str(&read(&tmp.path().join("r/manifest.json"))).unwrap();
+        assert_eq!(
+            m["inputs"][0]["sha256"],
+            sha256(&std::fs::read(&input).unwrap())
+        );
+        assert!(
+            m["inputs"][0]["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("report_script_product.csv")
+        );
+    }
+
+    #[test]
+    fn input_text_is_escaped_in_html_svg_and_markdown() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("r");
+        succeeds(
+            tradestat()
+                .arg("report")
+                .arg(fixture("report_script_product.csv"))
+                .arg("-o")
+                .arg(&dir),
+        );
+        let html = read(&dir.join("index.html"));
+        let md = read(&dir.join("report.md"));
+        for (name, text) in [("index.html", &html), ("report.md", &md)] {
+            assert!(!text.contains("<script"), "{name} has a raw script tag");
+            assert!(!text.contains("<img"), "{name} has a raw img tag");
+            assert!(!text.contains("<b>fuel"), "{name} has a raw b tag");
+            assert!(
+                text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+                "{name}"
+            );
+        }
+        // The product is in the narrative and the top-products table as text.
+        assert!(
+            html.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"),
+            "{html}"
+        );
+        let svgs = files_ending(&dir.join("charts"), ".svg");
+        assert!(!svgs.is_empty());
+        for svg in svgs {
+            let s = read(&svg);
+            assert!(!s.contains("<script"), "{}", svg.display());
+            assert!(!s.contains("<img"), "{}", svg.display());
+            roxmltree::Document::parse(&s)
+                .unwrap_or_else(|e| panic!("{}: not well-formed: {e}", svg.display()));
+        }
+        // The CSV keeps the text as data.
+        let top = read(&dir.join("tables/top-exports.csv"));
+        assert!(top.contains("<script>alert(1)</script>"), "{top}");
+    }
+
+    #[test]
+    fn existing_directory_keeps_foreign_files_and_names_the_replaced_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        std::fs::create_dir_all(dir.join("charts")).unwrap();
+        std::fs::write(dir.join("my-notes.txt"), "mine").unwrap();
+        std::fs::write(dir.join("charts/logo.svg"), "<svg/>").unwrap();
+        std::fs::write(dir.join("index.html"), "old").unwrap();
+        let (_, err) = succeeds(tradestat().arg("report").arg("-o").arg(&dir));
+        assert!(err.contains("replaced 1 file(s)"), "{err}");
+        assert!(err.contains("index.html"), "{err}");
+        assert!(
+            !err.contains("my-notes.txt") && !err.contains("logo.svg"),
+            "{err}"
+        );
+        assert_eq!(read(&dir.join("my-notes.txt")), "mine");
+        assert_eq!(read(&dir.join("charts/logo.svg")), "<svg/>");
+        assert!(read(&dir.join("index.html")).contains(SEED_SENTENCE));
+        // A second run replaces what the first wrote, and says so.
+        let (_, err) = succeeds(tradestat().arg("report").arg("-o").arg(&dir));
+        assert!(
+            err.contains("manifest.json") && err.contains("charts/trend.png"),
+            "{err}"
+        );
+        assert_eq!(read(&dir.join("my-notes.txt")), "mine");
+        no_temp_files(&dir);
+    }
+
+    #[test]
+    fn a_failed_report_writes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        let err = fails(
+            tradestat()
+                .args(["report", "--years", "1999"])
+                .arg("-o")
+                .arg(&dir),
+        );
+        assert!(err.contains("1999"), "{err}");
+        assert!(!dir.exists(), "nothing written");
+        // An -o that is a file is refused and left as it was.
+        let file = tmp.path().join("file.txt");
+        std::fs::write(&file, "x").unwrap();
+        let err = fails(tradestat().arg("report").arg("-o").arg(&file));
+        assert!(err.contains("directory"), "{err}");
+        assert_eq!(read(&file), "x");
+    }
+
+    #[test]
+    fn baci_report_has_the_sections_the_data_supports() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("zaf");
+        succeeds(
+            tradestat()
+                .arg("report")
+                .arg(real("baci-extract/ExampleTradeData.csv"))
+                .args(["-r", "ZAF", "-o"])
+                .arg(&dir),
+        );
+        let html = read(&dir.join("index.html"));
+        // BACI is reconciled (one figure per flow): everything but the mirror comparison.
+        assert_eq!(
+            headings(&html),
+            [
+                "Key figures",
+                "Narrative",
+                "Trend",
+                "Flows and balance",
+                "Composition",
+                "Top products",
+                "Partner ranking",
+                "Indicators",
+                "Data and method notes"
+            ]
+        );
+        assert!(html.contains("no mirror comparison"), "{html}");
+        assert!(html.contains("<title>South Africa - World: trade report</title>"));
+        assert!(html.contains("In 2021, trade turnover between South Africa and the world was $"));
+        assert!(html.contains("largest trading partner in 2021"), "{html}");
+        for c in ["trend", "flows", "composition", "top-exports", "partners"] {
+            assert!(dir.join(format!("charts/{c}.png")).is_file(), "{c}.png");
+            assert!(html.contains(&format!("id=\"chart-{c}\"")), "{c} inline");
+        }
+        for t in [
+            "key-figures",
+            "summary",
+            "composition",
+            "top-exports",
+            "partners",
+            "indicators",
+        ] {
+            assert!(dir.join(format!("tables/{t}.csv")).is_file(), "{t}.csv");
+        }
+    }
+
+    #[test]
+    fn the_example_deck_renders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let deck = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/deck.toml");
+        let dir = tmp.path().join("deck");
+        succeeds(tradestat().arg("render").arg(&deck).arg("-o").arg(&dir));
+        for f in [
+            "trend.png",
+            "trend.svg",
+            "flows.png",
+            "compare.svg",
+            "balance-small.png",
+            "balance-small.svg",
+        ] {
+            assert!(dir.join(f).is_file(), "{f}");
+        }
+        assert!(
+            !dir.join("flows.svg").exists(),
+            "formats = [\"png\"] honoured"
+        );
+        assert!(
+            !dir.join("compare.png").exists(),
+            "formats = [\"svg\"] honoured"
+        );
+        let png = std::fs::read(dir.join("balance-small.png")).unwrap();
+        // Width and height from the PNG header: the sizes in the spec.
+        assert_eq!(&png[16..24], &[0, 0, 3, 0xc0, 0, 0, 2, 0x1c], "960x540");
+        let flows = std::fs::read(dir.join("flows.png")).unwrap();
+        assert_eq!(&flows[16..24], &[0, 0, 5, 0xa0, 0, 0, 4, 0x38], "1440x1080");
+        assert!(read(&dir.join("trend.svg")).contains("Kazakhstan - Mexico trade, 2014-2018"));
+        let md = read(&dir.join("summary.md"));
+        assert!(
+            md.contains("Trade summary, Kazakhstan - Mexico") && md.contains("$121.4M"),
+            "{md}"
+        );
+        let csv = read(&dir.join("summary-2014.csv"));
+        assert!(csv.contains("2014,") && !csv.contains("2018,"), "{csv}");
+    }
+
+    #[test]
+    fn a_bad_deck_is_refused_with_its_reason() {
+        let tmp = tempfile::tempdir().unwrap();
+        let spec = tmp.path().join("bad.toml");
+        std::fs::write(&spec, "[[chart]]\nname = \"x\"\nkind = \"composition\"\n").unwrap();
+        let dir = tmp.path().join("out");
+        let err = fails(tradestat().arg("render").arg(&spec).arg("-o").arg(&dir));
+        assert!(err.contains("chart x"), "{err}");
+        assert!(!dir.exists(), "nothing written");
+        std::fs::write(&spec, "[[chart]]\nname = \"x\"\nkind = \"nope\"\n").unwrap();
+        let err = fails(tradestat().arg("render").arg(&spec).arg("-o").arg(&dir));
+        assert!(err.contains("nope"), "{err}");
+    }
+
+    /// Debian's `chromium`, if installed.
+    fn chromium() -> Option<PathBuf> {
+        ["chromium", "chromium-browser"].iter().find_map(|name| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|d| d.join(name))
+                    .find(|p| p.is_file())
+            })
+        })
+    }
+
+    fn headless(chromium: &Path, profile: &Path) -> std::process::Command {
+        let mut c = std::process::Command::new(chromium);
+        c.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()));
+        c
+    }
+
+    #[test]
+    fn headless_chromium_shows_title_sections_and_charts_offline() {
+        let Some(chromium) = chromium() else {
+            if std::env::var_os("CI").is_some() {
+                panic!("chromium is not installed but CI is set: .ci/run must install it");
+            }
+            eprintln!(
+                "SKIPPED headless_chromium_shows_title_sections_and_charts_offline: chromium is not \
+                 installed (apt-get install chromium); this test is required on CI"
+            );
+            return;
+        };
+        let (tmp, dir) = seed_report();
+        let html = read(&dir.join("index.html"));
+        // Nothing is fetched: no network reference in a src or href, no @import or url().
+        for bad in [
+            "src=\"http",
+            "src='http",
+            "href=\"http",
+            "href='http",
+            "src=\"//",
+            "href=\"//",
+            "url(http",
+            "url(//",
+            "@import",
+        ] {
+            assert!(
+                !html.contains(bad),
+                "index.html references the network: {bad}"
+            );
+        }
+        let url = format!("file://{}", dir.join("index.html").display());
+        let out = headless(&chromium, &tmp.path().join("profile"))
+            .arg("--dump-dom")
+            .arg(&url)
+            .output()
+            .expect("chromium runs");
+        let dom = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && !dom.is_empty(),
+            "chromium failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            dom.contains("<title>Kazakhstan - Mexico: trade report</title>"),
+            "{dom}"
+        );
+        let shown = headings(&dom);
+        for h in headings(&html) {
+            assert!(HEADINGS.contains(&h.as_str()), "unknown heading {h}");
+            assert!(shown.contains(&h), "heading {h} not in the DOM");
+        }
+        assert!(shown.len() >= 5, "{shown:?}");
+        let charts = files_ending(&dir.join("charts"), ".svg").len();
+        assert_eq!(charts, 4);
+        assert_eq!(
+            dom.matches("<figure class=\"chart\"").count(),
+            charts,
+            "figures"
+        );
+        assert_eq!(dom.matches("<svg").count(), charts, "inline SVG charts");
+        assert!(dom.contains(SEED_SENTENCE));
+        assert!(!dom.contains("src=\"http") && !dom.contains("href=\"http"));
+        // A screenshot renders.
+        let shot = tmp.path().join("shot.png");
+        let out = headless(&chromium, &tmp.path().join("profile2"))
+            .arg("--window-size=1200,2400")
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(&url)
+            .output()
+            .expect("chromium runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let png = std::fs::read(&shot).expect("a screenshot");
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 10_000,
+            "{} bytes",
+            png.len()
+        );
     }
 }

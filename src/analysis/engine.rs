@@ -37,9 +37,40 @@ fn anti(left: LazyFrame, right: LazyFrame, on: Vec<Expr>) -> LazyFrame {
     )
 }
 
-/// Why rows were left out of a computation, counted by [`left_out`].
+/// Rows that may be added up: with a value, not a breakdown of another row (partner2,
+/// transport mode, customs procedure), and not a month of a year that also has its annual row
+/// (Comext files carry both `YYYY52` and the months). What is left out is counted by
+/// [`left_out`].
 pub fn usable(lf: LazyFrame) -> LazyFrame {
-    lf.filter(usable_expr())
+    let lf = lf.filter(usable_expr());
+    let keys = || {
+        [
+            "year",
+            "reporter",
+            "partner",
+            "flow",
+            "product",
+            "reconciled",
+            "currency",
+        ]
+        .map(col)
+        .to_vec()
+    };
+    let annual = lf
+        .clone()
+        .filter(col("month").is_null())
+        .select(keys())
+        .unique(None, UniqueKeepStrategy::Any);
+    let months = anti(
+        lf.clone().filter(col("month").is_not_null()),
+        annual,
+        keys(),
+    );
+    concat(
+        [lf.filter(col("month").is_null()), months],
+        UnionArgs::default(),
+    )
+    .expect("same schema")
 }
 
 fn usable_expr() -> Expr {

@@ -1,14 +1,13 @@
 //! `tradestat chart`: presentation charts (PNG or SVG) of the analysis results.
 
 use clap::Args;
-use polars::prelude::*;
 use tradestat::analysis::indicators as ind;
 use tradestat::analysis::{self, By, Direction, GroupBy, Partners};
 use tradestat::chart::{
     self, BalanceData, ChartData, ChartSpec, CompareData, ImageFormat, Kind, MirrorData, Palette,
     RankData, ShareData, Theme, TrendData,
 };
-use tradestat::frame::{floats, strings};
+use tradestat::frame::floats;
 use tradestat::output::percent;
 use tradestat::reference::countries;
 use tradestat::{Dataset, Error, Result, load};
@@ -204,22 +203,6 @@ impl Names {
     }
 }
 
-/// The currency of the values drawn (the first when a file mixes them).
-fn currency(ds: &Dataset) -> Result<String> {
-    let df = ds.collect(
-        analysis::usable(ds.lf.clone())
-            .select([col("currency")])
-            .unique(None, UniqueKeepStrategy::Any)
-            .sort(["currency"], SortMultipleOptions::default()),
-        "the currency",
-    )?;
-    Ok(strings(&df, "currency")?
-        .into_iter()
-        .flatten()
-        .next()
-        .unwrap_or_else(|| "USD".into()))
-}
-
 /// What a kind needs, found in the data: the chart's data, title, subtitle and extra notes
 /// for the footnote.
 struct Drawn {
@@ -271,9 +254,9 @@ pub fn run(args: ChartArgs, g: &Global) -> Result<()> {
     if ranks_partners && filters.partner.is_none() && filters.region.is_none() {
         filters.partner = Some("world".into());
     }
-    let q = filters.resolve(&ds)?;
+    let (ds, q) = filters.apply(ds)?;
     let names = Names::new(&q, &args.filters);
-    let cur = currency(&ds)?;
+    let cur = q.currency.clone();
     let money_words = currency_words(&cur);
     let drawn = match args.kind {
         Kind::Trend | Kind::Flows => trend_like(&args, &ds, &q, &names, &money_words)?,

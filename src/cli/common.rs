@@ -24,10 +24,19 @@ pub struct Filters {
     /// Years to keep, e.g. 2014,2018 or 2010-2020
     #[arg(long, short = 'y', value_name = "YEARS")]
     pub years: Option<String>,
+    /// Keep products whose code starts with one of these (comma-separated), e.g. 85,8471
+    #[arg(long, value_name = "CODES")]
+    pub products: Option<String>,
+    /// Exchange rates to convert other currencies to US dollars: a CSV with columns
+    /// currency,year,rate (US dollars per unit). Without it, mixed currencies are refused
+    #[arg(long, value_name = "FILE")]
+    pub fx: Option<std::path::PathBuf>,
 }
 
 /// A resolved question: reporter, partners and years.
 pub struct Question {
+    /// Currency of every value in the prepared data.
+    pub currency: String,
     pub reporter: String,
     pub partners: Partners,
     pub years: Option<Vec<i32>>,
@@ -86,7 +95,137 @@ fn names(codes: &[String]) -> String {
     v.join(", ")
 }
 
+/// Read an exchange-rate file: currency, year, rate (US dollars per unit).
+fn read_fx(path: &std::path::Path) -> Result<DataFrame> {
+    let bad = |line: u64, column: &str, message: String| Error::Cell {
+        path: path.to_path_buf(),
+        line,
+        column: column.into(),
+        message,
+    };
+    let mut rdr = csv::Reader::from_path(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let (mut cur, mut year, mut rate) = (Vec::new(), Vec::new(), Vec::new());
+    for record in rdr.records() {
+        let r = record
+            .map_err(|e| bad(e.position().map_or(0, |p| p.line()), "(row)", e.to_string()))?;
+        let line = r.position().map_or(0, |p| p.line());
+        if r.len() < 3 {
+            return Err(bad(line, "(row)", "expected currency,year,rate".into()));
+        }
+        cur.push(r[0].trim().to_uppercase());
+        year.push(
+            r[1].trim()
+                .parse::<i32>()
+                .map_err(|_| bad(line, "year", format!("expected a year, found '{}'", &r[1])))?,
+        );
+        let v: f64 = r[2].trim().parse().map_err(|_| {
+            bad(
+                line,
+                "rate",
+                format!("expected a number, found '{}'", &r[2]),
+            )
+        })?;
+        if !(v.is_finite() && v > 0.0) {
+            return Err(bad(
+                line,
+                "rate",
+                format!("expected a positive rate, found '{}'", &r[2]),
+            ));
+        }
+        rate.push(v);
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("currency".into(), cur),
+        Column::new("year".into(), year),
+        Column::new("_rate".into(), rate),
+    ])
+    .map_err(Error::polars(format!("{}: exchange rates", path.display())))
+}
+
 impl Filters {
+    /// Prepare the data for the question (products filter, currencies) and resolve it.
+    pub fn apply(&self, mut ds: Dataset) -> Result<(Dataset, Question)> {
+        if let Some(p) = &self.products {
+            let prefixes: Vec<&str> = p
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            let keep = prefixes
+                .iter()
+                .map(|p| col("product").str().starts_with(lit(p.to_string())))
+                .reduce(|a, b| a.or(b))
+                .ok_or_else(|| Error::Request("--products needs at least one code".into()))?;
+            ds.lf = ds.lf.filter(keep);
+        }
+        let currencies = distinct(&ds, analysis::usable(ds.lf.clone()), "currency")?;
+        let currency = match (currencies.as_slice(), &self.fx) {
+            ([], _) => "USD".to_string(),
+            ([one], None) => one.clone(),
+            (_, None) => {
+                return Err(Error::Request(format!(
+                    "values are in several currencies ({}); tradestat does not add them. Give --fx FILE \
+                     (columns currency,year,rate in US dollars per unit) to convert them to USD",
+                    currencies.join(", ")
+                )));
+            }
+            (_, Some(path)) => {
+                let fx = read_fx(path)?;
+                let joined = ds.lf.clone().join(
+                    fx.lazy(),
+                    [col("currency"), col("year")],
+                    [col("currency"), col("year")],
+                    JoinArgs::new(JoinType::Left),
+                );
+                let is_usd = col("currency").eq(lit("USD"));
+                let missing = ds.collect(
+                    joined
+                        .clone()
+                        .filter(
+                            is_usd
+                                .clone()
+                                .not()
+                                .and(col("_rate").is_null())
+                                .and(col("value").is_not_null()),
+                        )
+                        .select([col("currency"), col("year")])
+                        .unique(None, UniqueKeepStrategy::Any)
+                        .sort(["currency", "year"], SortMultipleOptions::default()),
+                    "the exchange rates needed",
+                )?;
+                if missing.height() > 0 {
+                    let (c, y) = (strings(&missing, "currency")?, ints(&missing, "year")?);
+                    let list: Vec<String> = (0..missing.height())
+                        .map(|i| {
+                            format!("{} {}", c[i].clone().unwrap_or_default(), y[i].unwrap_or(0))
+                        })
+                        .collect();
+                    return Err(Error::Request(format!(
+                        "{}: no rate for {}",
+                        path.display(),
+                        list.join(", ")
+                    )));
+                }
+                ds.lf = joined
+                    .with_columns([
+                        when(is_usd.clone())
+                            .then(col("value"))
+                            .otherwise(col("value") * col("_rate"))
+                            .alias("value"),
+                        lit("USD").alias("currency"),
+                    ])
+                    .drop(cols(["_rate"]));
+                "USD".to_string()
+            }
+        };
+        let mut q = self.resolve(&ds)?;
+        q.currency = currency;
+        Ok((ds, q))
+    }
+
     /// Resolve the filters against the data: defaults, and clear errors for what is absent.
     pub fn resolve(&self, ds: &Dataset) -> Result<Question> {
         let usable = analysis::usable(ds.lf.clone());
@@ -196,6 +335,7 @@ impl Filters {
             None => None,
         };
         Ok(Question {
+            currency: "USD".into(),
             reporter,
             partners,
             years,
@@ -264,4 +404,39 @@ pub fn sources(ds: &Dataset) -> Result<String> {
         .flatten()
         .collect::<Vec<_>>()
         .join("; "))
+}
+
+/// Years the reporter has only some months of (no annual row): growth and CAGR then compare
+/// unequal periods, which the reader must be told.
+pub fn partial_years(ds: &Dataset, q: &Question) -> Result<Vec<String>> {
+    let r = lit(q.reporter.clone());
+    let df = ds.collect(
+        analysis::usable(ds.lf.clone())
+            .filter(col("reporter").eq(r.clone()).or(col("partner").eq(r)))
+            .group_by([col("year")])
+            .agg([
+                col("month").is_null().any(true).alias("annual"),
+                col("month")
+                    .drop_nulls()
+                    .unique()
+                    .sort(Default::default())
+                    .alias("months"),
+            ])
+            .filter(col("annual").not())
+            .with_column(col("months").list().len().alias("n"))
+            .filter(col("n").lt(lit(12)))
+            .sort(["year"], SortMultipleOptions::default()),
+        "the months covered",
+    )?;
+    let years = ints(&df, "year")?;
+    let n = ints(&df, "n")?;
+    Ok((0..df.height())
+        .map(|i| {
+            format!(
+                "{} has {} month(s) of data, not a full year: growth and CAGR compare unequal periods",
+                years[i].unwrap_or(0),
+                n[i].unwrap_or(0)
+            )
+        })
+        .collect())
 }

@@ -36,7 +36,7 @@ struct Measure {
 
 pub fn run(args: CompareArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let q = args.filters.resolve(&ds)?;
+    let (ds, q) = args.filters.apply(ds)?;
     let years = q.years.clone().unwrap_or_default();
     let [ya, yb] = years.as_slice() else {
         return Err(Error::Request(format!(
@@ -150,7 +150,7 @@ pub fn run(args: CompareArgs, g: &Global) -> Result<()> {
             num(pct),
         ]);
     }
-    g.emit(&t.render(g.output, "USD"))?;
+    g.emit(&t.render(g.output, &q.currency))?;
     let mut notes = super::common::left_out_notes(&ds)?;
     notes.push(format!("sources: {}", super::common::sources(&ds)?));
     g.note(&notes);

@@ -49,7 +49,7 @@ pub fn parse_group(s: &str) -> std::result::Result<GroupBy, String> {
 
 pub fn run(args: CompositionArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let q = args.filters.resolve(&ds)?;
+    let (ds, q) = args.filters.apply(ds)?;
     let lf = q.keep_years(analysis::composition(
         ds.lf.clone(),
         &q.reporter,
@@ -95,7 +95,7 @@ pub fn run(args: CompositionArgs, g: &Global) -> Result<()> {
             s[i].map(Cell::Num).unwrap_or(Cell::Empty),
         ]);
     }
-    g.emit(&t.render(g.output, "USD"))?;
+    g.emit(&t.render(g.output, &q.currency))?;
     let mut notes = super::common::left_out_notes(&ds)?;
     notes.push(format!("sources: {}", super::common::sources(&ds)?));
     g.note(&notes);

@@ -72,7 +72,7 @@ fn table_from(df: &polars::prelude::DataFrame, cols: &[(&str, Kind)]) -> Result<
 
 pub fn run(args: IndicatorsArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let q = args.filters.resolve(&ds)?;
+    let (ds, q) = args.filters.apply(ds)?;
     let year = q.one_year()?;
     let declared = |y: i32| ind::declared(ds.lf.clone(), y, args.level);
     let mut t = match args.detail.as_deref() {
@@ -172,7 +172,7 @@ pub fn run(args: IndicatorsArgs, g: &Global) -> Result<()> {
         )));
     }
     t.notes.push("world = all reporters in the input".into());
-    g.emit(&t.render(g.output, "USD"))?;
+    g.emit(&t.render(g.output, &q.currency))?;
     let mut notes = super::common::left_out_notes(&ds)?;
     notes.push("world (w) = the sum over all reporters in the input".into());
     notes.push(format!("sources: {}", super::common::sources(&ds)?));

@@ -148,6 +148,11 @@ pub fn run(args: InspectArgs, g: &Global) -> Result<()> {
     } else {
         table.render(g.output, "USD")
     };
+    if g.output == Format::Table {
+        for t in &ds.code_tables {
+            text.push_str(&format!("{t}\n"));
+        }
+    }
     if ds.seed && g.output == Format::Table {
         let df = inspect::rows(&ds)?;
         let rows = seed_table(&df)?;

@@ -38,7 +38,7 @@ pub fn run(args: MirrorArgs, g: &Global) -> Result<()> {
         return Err(Error::Request("--cif-fob must be a positive number".into()));
     }
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let q = args.filters.resolve(&ds)?;
+    let (ds, q) = args.filters.apply(ds)?;
     let df = ds.collect(
         q.keep_years(ind::mirror(
             ds.lf.clone(),
@@ -93,7 +93,7 @@ pub fn run(args: MirrorArgs, g: &Global) -> Result<()> {
             num(pct[i]),
         ]);
     }
-    g.emit(&t.render(g.output, "USD"))?;
+    g.emit(&t.render(g.output, &q.currency))?;
     let mut notes = super::common::left_out_notes(&ds)?;
     notes.push(format!("sources: {}", super::common::sources(&ds)?));
     g.note(&notes);

@@ -10,6 +10,7 @@ pub mod indicators;
 pub mod inspect;
 pub mod mirror;
 pub mod partners;
+pub mod report;
 pub mod summary;
 pub mod top;
 
@@ -167,6 +168,8 @@ pub enum Command {
     Mirror(mirror::MirrorArgs),
     Indicators(indicators::IndicatorsArgs),
     Chart(chart::ChartArgs),
+    Report(report::ReportArgs),
+    Render(report::RenderArgs),
 }
 
 /// Run the parsed command line.
@@ -182,6 +185,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Mirror(a)) => mirror::run(a, &cli.global),
         Some(Command::Indicators(a)) => indicators::run(a, &cli.global),
         Some(Command::Chart(a)) => chart::run(a, &cli.global),
+        Some(Command::Report(a)) => report::run(a, &cli.global),
+        Some(Command::Render(a)) => report::render(a, &cli.global),
         None => summary::run(summary::SummaryArgs::default(), &cli.global),
     }
 }

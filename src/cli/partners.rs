@@ -43,7 +43,7 @@ pub fn run(args: PartnersArgs, g: &Global) -> Result<()> {
     if filters.partner.is_none() && filters.region.is_none() {
         filters.partner = Some("world".into());
     }
-    let q = filters.resolve(&ds)?;
+    let (ds, q) = filters.apply(ds)?;
     let year = q.one_year()?;
     let df = ds.collect(
         analysis::partners(ds.lf.clone(), &q.reporter, &q.partners, year, args.by),
@@ -99,7 +99,7 @@ pub fn run(args: PartnersArgs, g: &Global) -> Result<()> {
         );
         t.push(row);
     }
-    g.emit(&t.render(g.output, "USD"))?;
+    g.emit(&t.render(g.output, &q.currency))?;
     let mut notes = super::common::left_out_notes(&ds)?;
     notes.push(format!("sources: {}", super::common::sources(&ds)?));
     g.note(&notes);

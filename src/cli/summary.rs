@@ -33,7 +33,7 @@ pub struct SummaryArgs {
 
 pub fn run(args: SummaryArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let q = args.filters.resolve(&ds)?;
+    let (ds, q) = args.filters.apply(ds)?;
     let lf = q.keep_years(analysis::summary(ds.lf.clone(), &q.reporter, &q.partners));
     let df = ds.collect(lf, "the summary")?;
     let mut t = Table::new(vec![
@@ -77,6 +77,7 @@ pub fn run(args: SummaryArgs, g: &Global) -> Result<()> {
         )));
     }
     let mut notes = super::common::left_out_notes(&ds)?;
+    notes.extend(super::common::partial_years(&ds, &q)?);
     if let Some(c) = analysis::cagr(&points) {
         let (first, last) = (points.first().unwrap().0, points.last().unwrap().0);
         notes.push(format!("turnover CAGR {first}-{last}: {}", percent(c)));
@@ -84,7 +85,7 @@ pub fn run(args: SummaryArgs, g: &Global) -> Result<()> {
             .push(format!("turnover CAGR {first}-{last}: {}", percent(c)));
     }
     notes.push(format!("sources: {}", super::common::sources(&ds)?));
-    g.emit(&t.render(g.output, "USD"))?;
+    g.emit(&t.render(g.output, &q.currency))?;
     g.note(&notes);
     Ok(())
 }

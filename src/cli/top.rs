@@ -50,7 +50,7 @@ fn parse_by(s: &str) -> std::result::Result<By, String> {
 
 pub fn run(args: TopArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let q = args.filters.resolve(&ds)?;
+    let (ds, q) = args.filters.apply(ds)?;
     let year = q.one_year()?;
     let lf = analysis::top(
         ds.lf.clone(),
@@ -105,7 +105,7 @@ pub fn run(args: TopArgs, g: &Global) -> Result<()> {
             cum[i].map(Cell::Num).unwrap_or(Cell::Empty),
         ]);
     }
-    g.emit(&t.render(g.output, "USD"))?;
+    g.emit(&t.render(g.output, &q.currency))?;
     let mut notes = super::common::left_out_notes(&ds)?;
     notes.push(format!("sources: {}", super::common::sources(&ds)?));
     g.note(&notes);

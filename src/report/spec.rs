@@ -1,0 +1,186 @@
+//! The deck specification (TOML) of `tradestat render`: a list of charts and tables, each with
+//! its filters, title and size.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// Filters shared by the defaults and each item; an item's own value wins.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ItemFilters {
+    pub reporter: Option<String>,
+    pub partner: Option<String>,
+    pub region: Option<String>,
+    pub years: Option<String>,
+    pub products: Option<String>,
+}
+
+impl ItemFilters {
+    /// `self` with the gaps filled from `defaults`.
+    pub fn or(&self, defaults: &ItemFilters) -> ItemFilters {
+        ItemFilters {
+            reporter: self.reporter.clone().or(defaults.reporter.clone()),
+            partner: self.partner.clone().or(defaults.partner.clone()),
+            region: self.region.clone().or(defaults.region.clone()),
+            years: self.years.clone().or(defaults.years.clone()),
+            products: self.products.clone().or(defaults.products.clone()),
+        }
+    }
+}
+
+/// One chart of the deck.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChartItem {
+    /// Output file stem (NAME.png / NAME.svg).
+    pub name: String,
+    /// trend, flows, balance, top, composition, compare, mirror, pareto.
+    pub kind: String,
+    #[serde(flatten)]
+    pub filters: ItemFilters,
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    /// slide, slide-4x3, square, a4.
+    pub size: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub scale: Option<f64>,
+    pub theme: Option<String>,
+    /// png, svg; default both.
+    pub formats: Option<Vec<String>>,
+    pub flow: Option<String>,
+    pub by: Option<String>,
+    pub n: Option<usize>,
+    pub group: Option<String>,
+    pub stacked: Option<bool>,
+    pub donut: Option<bool>,
+}
+
+/// One table of the deck.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    /// Output file stem (NAME.csv / NAME.md).
+    pub name: String,
+    /// summary, top, composition, partners, mirror, indicators.
+    pub kind: String,
+    #[serde(flatten)]
+    pub filters: ItemFilters,
+    pub title: Option<String>,
+    pub flow: Option<String>,
+    pub by: Option<String>,
+    pub n: Option<usize>,
+    pub group: Option<String>,
+}
+
+/// A deck: inputs (relative to the spec file; none: the seed data), defaults, charts, tables.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Deck {
+    pub title: Option<String>,
+    #[serde(default)]
+    pub inputs: Vec<String>,
+    #[serde(default)]
+    pub defaults: ItemFilters,
+    #[serde(default, rename = "chart")]
+    pub charts: Vec<ChartItem>,
+    #[serde(default, rename = "table")]
+    pub tables: Vec<TableSpec>,
+}
+
+fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !name.starts_with('.')
+}
+
+impl Deck {
+    /// Parse a deck from TOML text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Deck> {
+        let deck: Deck =
+            toml::from_str(text).map_err(|e| Error::Request(format!("{origin}: {e}")))?;
+        if deck.charts.is_empty() && deck.tables.is_empty() {
+            return Err(Error::Request(format!(
+                "{origin}: no [[chart]] or [[table]] to render"
+            )));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let names = deck
+            .charts
+            .iter()
+            .map(|c| ("chart", &c.name))
+            .chain(deck.tables.iter().map(|t| ("table", &t.name)));
+        for (what, name) in names {
+            if !plain_name(name) {
+                return Err(Error::Request(format!(
+                    "{origin}: {what} name '{name}': use letters, digits, '-', '_' and '.'"
+                )));
+            }
+            if !seen.insert((what, name.clone())) {
+                return Err(Error::Request(format!(
+                    "{origin}: two {what}s are named '{name}'"
+                )));
+            }
+        }
+        Ok(deck)
+    }
+
+    /// Read and parse a deck file.
+    pub fn read(path: &Path) -> Result<Deck> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Deck::parse(&text, &path.display().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_deck_parses() {
+        let text = include_str!("../../examples/deck.toml");
+        let d = Deck::parse(text, "deck.toml").unwrap();
+        assert!(!d.charts.is_empty());
+        assert!(!d.tables.is_empty());
+    }
+
+    #[test]
+    fn item_filters_fall_back_to_defaults() {
+        let d = Deck::parse(
+            "[defaults]\nreporter = \"KAZ\"\nyears = \"2014,2018\"\n[[chart]]\nname = \"t\"\nkind = \"trend\"\nyears = \"2014\"\n",
+            "x",
+        )
+        .unwrap();
+        let f = d.charts[0].filters.or(&d.defaults);
+        assert_eq!(f.reporter.as_deref(), Some("KAZ"));
+        assert_eq!(f.years.as_deref(), Some("2014"));
+    }
+
+    #[test]
+    fn bad_decks_are_refused() {
+        assert!(Deck::parse("", "x").is_err());
+        assert!(Deck::parse("[[chart]]\nname = \"../evil\"\nkind = \"trend\"\n", "x").is_err());
+        assert!(
+            Deck::parse(
+                "[[chart]]\nname = \"a\"\nkind = \"trend\"\nbogus = 1\n",
+                "x"
+            )
+            .is_err()
+        );
+        assert!(
+            Deck::parse(
+                "[[table]]\nname = \"a\"\nkind = \"summary\"\n[[table]]\nname = \"a\"\nkind = \"top\"\n",
+                "x"
+            )
+            .is_err()
+        );
+    }
+}
