@@ -42,7 +42,8 @@ fn anti(left: LazyFrame, right: LazyFrame, on: Vec<Expr>) -> LazyFrame {
 /// (Comext files carry both `YYYY52` and the months). What is left out is counted by
 /// [`left_out`].
 pub fn usable(lf: LazyFrame) -> LazyFrame {
-    let lf = lf.filter(usable_expr());
+    // Used three times below: cache it so the input is computed once.
+    let lf = lf.filter(usable_expr()).cache();
     let keys = || {
         [
             "year",
@@ -112,6 +113,8 @@ pub fn left_out(lf: LazyFrame) -> LazyFrame {
 /// Rows whose code has no ancestor in the same group: TOTAL where present, else the
 /// shortest codes of each branch. Summing them counts each flow once.
 pub fn top_level(lf: LazyFrame) -> LazyFrame {
+    // Read by every step below: computed once.
+    let lf = lf.cache();
     let codes = lf
         .clone()
         .select(keys_with(&["product", "product_level"]))
@@ -145,6 +148,8 @@ pub fn top_level(lf: LazyFrame) -> LazyFrame {
 
 /// Rows whose code has no descendant in the same group (TOTAL only where it stands alone).
 pub fn leaves(lf: LazyFrame) -> LazyFrame {
+    // Read by every step below: computed once.
+    let lf = lf.cache();
     let codes = lf
         .clone()
         .select(keys_with(&["product", "product_level"]))

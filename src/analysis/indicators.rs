@@ -476,6 +476,10 @@ mod tests {
         )
         .expect("generated CSV loads")
         .0
+        // As the CLI does (Dataset::materialise): parse once, then query the table in memory.
+        .collect()
+        .expect("generated CSV parses")
+        .lazy()
     }
 
     fn sum(lf: LazyFrame) -> f64 {
