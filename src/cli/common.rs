@@ -377,7 +377,7 @@ impl Question {
     }
 }
 
-/// Notes on rows that the analysis left out, for stderr.
+/// Notes on rows that the analysis left out, and on codes it kept without knowing them.
 pub fn left_out_notes(ds: &Dataset) -> Result<Vec<String>> {
     let df = ds.collect(analysis::left_out(ds.lf.clone()), "rows left out")?;
     let mut notes = Vec::new();
@@ -386,6 +386,32 @@ pub fn left_out_notes(ds: &Dataset) -> Result<Vec<String>> {
         if n > 0 {
             notes.push(format!("left out {n} row(s) {name}"));
         }
+    }
+    let table = countries();
+    let mut unknown = Vec::new();
+    for column in ["reporter", "partner"] {
+        let counts = ds.collect(
+            ds.lf
+                .clone()
+                .group_by([col(column).alias("code")])
+                .agg([len().alias("n")])
+                .sort(["code"], SortMultipleOptions::default()),
+            "country codes",
+        )?;
+        let (codes, n) = (strings(&counts, "code")?, ints(&counts, "n")?);
+        for (c, n) in codes.into_iter().zip(n) {
+            if let Some(c) = c
+                && !table.is_known(&c)
+            {
+                unknown.push(format!("{column} {c} ({} rows)", n.unwrap_or(0)));
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        notes.push(format!(
+            "country codes not in the country table, kept as written: {}",
+            unknown.join(", ")
+        ));
     }
     Ok(notes)
 }
