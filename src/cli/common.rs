@@ -466,3 +466,20 @@ pub fn partial_years(ds: &Dataset, q: &Question) -> Result<Vec<String>> {
         })
         .collect())
 }
+
+/// Print an analysis table, then its notes on stderr: rows left out, the command's own notes,
+/// and the sources of the data.
+pub fn emit(
+    g: &super::Global,
+    ds: &Dataset,
+    q: &Question,
+    table: &tradestat::output::Table,
+    extra: Vec<String>,
+) -> Result<()> {
+    g.emit(&table.render(g.output, &q.currency))?;
+    let mut notes = left_out_notes(ds)?;
+    notes.extend(extra);
+    notes.push(format!("sources: {}", sources(ds)?));
+    g.note(&notes);
+    Ok(())
+}

@@ -150,9 +150,6 @@ pub fn run(args: CompareArgs, g: &Global) -> Result<()> {
             num(pct),
         ]);
     }
-    g.emit(&t.render(g.output, &q.currency))?;
-    let mut notes = super::common::left_out_notes(&ds)?;
-    notes.push(format!("sources: {}", super::common::sources(&ds)?));
-    g.note(&notes);
+    super::common::emit(g, &ds, &q, &t, Vec::new())?;
     Ok(())
 }

@@ -95,9 +95,6 @@ pub fn run(args: CompositionArgs, g: &Global) -> Result<()> {
             s[i].map(Cell::Num).unwrap_or(Cell::Empty),
         ]);
     }
-    g.emit(&t.render(g.output, &q.currency))?;
-    let mut notes = super::common::left_out_notes(&ds)?;
-    notes.push(format!("sources: {}", super::common::sources(&ds)?));
-    g.note(&notes);
+    super::common::emit(g, &ds, &q, &t, Vec::new())?;
     Ok(())
 }

@@ -172,10 +172,7 @@ pub fn run(args: IndicatorsArgs, g: &Global) -> Result<()> {
         )));
     }
     t.notes.push("world = all reporters in the input".into());
-    g.emit(&t.render(g.output, &q.currency))?;
-    let mut notes = super::common::left_out_notes(&ds)?;
-    notes.push("world (w) = the sum over all reporters in the input".into());
-    notes.push(format!("sources: {}", super::common::sources(&ds)?));
-    g.note(&notes);
+    let world = "world (w) = the sum over all reporters in the input".to_string();
+    super::common::emit(g, &ds, &q, &t, vec![world])?;
     Ok(())
 }

@@ -93,9 +93,6 @@ pub fn run(args: MirrorArgs, g: &Global) -> Result<()> {
             num(pct[i]),
         ]);
     }
-    g.emit(&t.render(g.output, &q.currency))?;
-    let mut notes = super::common::left_out_notes(&ds)?;
-    notes.push(format!("sources: {}", super::common::sources(&ds)?));
-    g.note(&notes);
+    super::common::emit(g, &ds, &q, &t, Vec::new())?;
     Ok(())
 }

@@ -76,16 +76,13 @@ pub fn run(args: SummaryArgs, g: &Global) -> Result<()> {
             q.title()
         )));
     }
-    let mut notes = super::common::left_out_notes(&ds)?;
-    notes.extend(super::common::partial_years(&ds, &q)?);
+    let mut notes = super::common::partial_years(&ds, &q)?;
     if let Some(c) = analysis::cagr(&points) {
         let (first, last) = (points.first().unwrap().0, points.last().unwrap().0);
         notes.push(format!("turnover CAGR {first}-{last}: {}", percent(c)));
         t.notes
             .push(format!("turnover CAGR {first}-{last}: {}", percent(c)));
     }
-    notes.push(format!("sources: {}", super::common::sources(&ds)?));
-    g.emit(&t.render(g.output, &q.currency))?;
-    g.note(&notes);
+    super::common::emit(g, &ds, &q, &t, notes)?;
     Ok(())
 }

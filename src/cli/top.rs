@@ -105,9 +105,6 @@ pub fn run(args: TopArgs, g: &Global) -> Result<()> {
             cum[i].map(Cell::Num).unwrap_or(Cell::Empty),
         ]);
     }
-    g.emit(&t.render(g.output, &q.currency))?;
-    let mut notes = super::common::left_out_notes(&ds)?;
-    notes.push(format!("sources: {}", super::common::sources(&ds)?));
-    g.note(&notes);
+    super::common::emit(g, &ds, &q, &t, Vec::new())?;
     Ok(())
 }
