@@ -17,7 +17,8 @@ const GROUP: [&str; 7] = [
     "currency",
 ];
 
-fn set(values: &[String]) -> Expr {
+/// A set of strings for `is_in` (imploded to one list, as polars asks).
+pub(crate) fn set(values: &[String]) -> Expr {
     lit(Series::new(PlSmallStr::EMPTY, values.to_vec())).implode(true)
 }
 

@@ -7,12 +7,8 @@
 
 use polars::prelude::*;
 
-use super::engine::{Partners, leaves, usable};
+use super::engine::{Partners, leaves, set, usable};
 use crate::schema::{WORLD, flow};
-
-fn set(values: &[String]) -> Expr {
-    lit(Series::new(PlSmallStr::EMPTY, values.to_vec())).implode(true)
-}
 
 /// Declared flows by product in one year: `country` (the declaring side), `dir` (`x` exports,
 /// `m` imports), `partner`, `product`, `value`, `quantity`, `quantity_unit`. Products at their
@@ -391,17 +387,15 @@ pub fn mirror(lf: LazyFrame, reporter: &str, partners: &Partners, cif_fob: f64) 
         Partners::World => col(c).neq(r()).and(col(c).neq(lit(WORLD))),
         Partners::Some(list) => col(c).is_in(set(list), false),
     };
+    // Flows between the reporter and its partners, in either direction.
+    let between = col("reporter")
+        .eq(r())
+        .and(in_p("partner"))
+        .or(in_p("reporter").and(col("partner").eq(r())));
     // Exporter-declared flows: reporter's exports to partners, partners' exports to reporter.
     let by_exporter = base
         .clone()
-        .filter(
-            col("flow").eq(lit(flow::EXPORT)).and(
-                col("reporter")
-                    .eq(r())
-                    .and(in_p("partner"))
-                    .or(in_p("reporter").and(col("partner").eq(r()))),
-            ),
-        )
+        .filter(col("flow").eq(lit(flow::EXPORT)).and(between.clone()))
         .group_by([
             col("year"),
             col("reporter").alias("exporter"),
@@ -409,14 +403,7 @@ pub fn mirror(lf: LazyFrame, reporter: &str, partners: &Partners, cif_fob: f64) 
         ])
         .agg([col("value").sum().alias("exporter_value")]);
     let by_importer = base
-        .filter(
-            col("flow").eq(lit(flow::IMPORT)).and(
-                col("reporter")
-                    .eq(r())
-                    .and(in_p("partner"))
-                    .or(in_p("reporter").and(col("partner").eq(r()))),
-            ),
-        )
+        .filter(col("flow").eq(lit(flow::IMPORT)).and(between))
         .group_by([
             col("year"),
             col("partner").alias("exporter"),

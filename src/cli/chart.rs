@@ -1,7 +1,6 @@
 //! `tradestat chart`: presentation charts (PNG or SVG) of the analysis results.
 
 use clap::Args;
-use tradestat::analysis::indicators as ind;
 use tradestat::analysis::{self, By, Direction, GroupBy, Partners};
 use tradestat::chart::{
     self, BalanceData, ChartData, ChartSpec, CompareData, ImageFormat, Kind, MirrorData, Palette,
@@ -770,29 +769,7 @@ fn compare(
 }
 
 fn mirror(args: &ChartArgs, ds: &Dataset, q: &Question, names: &Names, cur: &str) -> Result<Drawn> {
-    if !(args.cif_fob.is_finite() && args.cif_fob > 0.0) {
-        return Err(Error::Request("--cif-fob must be a positive number".into()));
-    }
-    let df = ds.collect(
-        q.keep_years(ind::mirror(
-            ds.lf.clone(),
-            &q.reporter,
-            &q.partners,
-            args.cif_fob,
-        )),
-        "mirror statistics",
-    )?;
-    let (ev, iv) = (
-        floats(&df, "exporter_value")?,
-        floats(&df, "importer_value")?,
-    );
-    if !(0..df.height()).any(|i| ev[i].is_some() && iv[i].is_some()) {
-        return Err(Error::Request(format!(
-            "the mirror chart needs both sides: no flow of {} is declared by both exporter and importer \
-             (load both countries' files; BACI rows are already reconciled)",
-            names.pair()
-        )));
-    }
+    let df = super::common::mirror_frame(ds, q, args.cif_fob, "the mirror chart", &names.pair())?;
     let d = MirrorData::from_mirror(&df, args.cif_fob, args.n.unwrap_or(10), |c| {
         countries().name_of(c)
     })?;

@@ -483,3 +483,37 @@ pub fn emit(
     g.note(&notes);
     Ok(())
 }
+
+/// Mirror statistics for the question (see `indicators::mirror`), refused when no flow is
+/// declared by both exporter and importer. `what` and `pair` word the refusal for the command.
+pub fn mirror_frame(
+    ds: &Dataset,
+    q: &Question,
+    cif_fob: f64,
+    what: &str,
+    pair: &str,
+) -> Result<DataFrame> {
+    if !(cif_fob.is_finite() && cif_fob > 0.0) {
+        return Err(Error::Request("--cif-fob must be a positive number".into()));
+    }
+    let df = ds.collect(
+        q.keep_years(analysis::indicators::mirror(
+            ds.lf.clone(),
+            &q.reporter,
+            &q.partners,
+            cif_fob,
+        )),
+        "mirror statistics",
+    )?;
+    let (ev, iv) = (
+        tradestat::frame::floats(&df, "exporter_value")?,
+        tradestat::frame::floats(&df, "importer_value")?,
+    );
+    if !(0..df.height()).any(|i| ev[i].is_some() && iv[i].is_some()) {
+        return Err(Error::Request(format!(
+            "{what} needs both sides: no flow of {pair} is declared by both exporter and importer \
+             (load both countries' files; BACI rows are already reconciled)"
+        )));
+    }
+    Ok(df)
+}

@@ -1,10 +1,9 @@
 //! `tradestat mirror`: the same flows as declared by the exporter and by the importer.
 
 use clap::Args;
-use tradestat::analysis::indicators as ind;
 use tradestat::frame::{floats, ints, strings};
 use tradestat::output::{Cell, Kind, Table};
-use tradestat::{Error, Result, load};
+use tradestat::{Result, load};
 
 use super::common::Filters;
 use super::{Global, Inputs};
@@ -34,31 +33,13 @@ pub struct MirrorArgs {
 }
 
 pub fn run(args: MirrorArgs, g: &Global) -> Result<()> {
-    if !(args.cif_fob.is_finite() && args.cif_fob > 0.0) {
-        return Err(Error::Request("--cif-fob must be a positive number".into()));
-    }
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
     let (ds, q) = args.filters.apply(ds)?;
-    let df = ds.collect(
-        q.keep_years(ind::mirror(
-            ds.lf.clone(),
-            &q.reporter,
-            &q.partners,
-            args.cif_fob,
-        )),
-        "mirror statistics",
-    )?;
+    let df = super::common::mirror_frame(&ds, &q, args.cif_fob, "mirror", &q.title())?;
     let (ev, iv) = (
         floats(&df, "exporter_value")?,
         floats(&df, "importer_value")?,
     );
-    if !(0..df.height()).any(|i| ev[i].is_some() && iv[i].is_some()) {
-        return Err(Error::Request(format!(
-            "mirror needs both sides: no flow of {} is declared by both exporter and importer \
-             (load both countries' files; BACI rows are already reconciled)",
-            q.title()
-        )));
-    }
     let mut t = Table::new(vec![
         ("year", Kind::Text),
         ("exporter", Kind::Text),
