@@ -28,10 +28,12 @@ pub struct Dataset {
     /// Code tables given among the inputs (BACI `country_codes`, `product_codes`), with what
     /// they were used for.
     pub code_tables: Vec<String>,
+    /// The code tables themselves.
+    pub(crate) tables: Vec<CodeTable>,
 }
 
 /// A BACI code table given as an input: not trade data, but names and codes for it.
-enum CodeTable {
+pub(crate) enum CodeTable {
     /// `code,description`: product names.
     Products(Vec<(String, String)>),
     /// `country_code,...,iso_3digit_alpha` or `country_code,country_iso3`.
@@ -218,6 +220,7 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
         files,
         seed,
         code_tables,
+        tables,
     })
 }
 
@@ -259,6 +262,34 @@ impl Dataset {
                 })
             }
         }
+    }
+
+    /// (BACI country code, ISO3) pairs of the country tables given among the inputs, as the
+    /// readers apply them.
+    pub(crate) fn country_table_pairs(&self) -> Vec<(String, String)> {
+        self.tables
+            .iter()
+            .filter_map(|t| match t {
+                CodeTable::Countries(p) => Some(p),
+                CodeTable::Products(_) => None,
+            })
+            .flatten()
+            .filter(|(c, i)| !c.is_empty() && !i.is_empty() && i != "N/A")
+            .cloned()
+            .collect()
+    }
+
+    /// (product code, name) pairs of the product tables given among the inputs.
+    pub(crate) fn product_table_pairs(&self) -> Vec<(String, String)> {
+        self.tables
+            .iter()
+            .filter_map(|t| match t {
+                CodeTable::Products(p) => Some(p),
+                CodeTable::Countries(_) => None,
+            })
+            .flatten()
+            .cloned()
+            .collect()
     }
 
     /// A description of the inputs for notes and footers.

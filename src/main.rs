@@ -4,6 +4,10 @@ mod cli;
 
 use clap::Parser;
 
+// mimalloc, as polars applications use: polars allocates and frees many short-lived buffers.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = cli::Cli::parse();
     match cli::run(cli) {

@@ -297,6 +297,11 @@ fn world_rule(lf: LazyFrame, partners: &Partners) -> LazyFrame {
     if *partners != Partners::World {
         return lf;
     }
+    world_rule_by(lf, &["year", "_dir"])
+}
+
+/// [`world_rule`] within each group of `keys` (which include `_dir`).
+fn world_rule_by(lf: LazyFrame, keys: &[&str]) -> LazyFrame {
     let is_w = col("partner")
         .eq(lit(WORLD))
         .or(col("reporter").eq(lit(WORLD)));
@@ -305,7 +310,7 @@ fn world_rule(lf: LazyFrame, partners: &Partners) -> LazyFrame {
             col("_w")
                 .cast(DataType::UInt32)
                 .sum()
-                .over([col("year"), col("_dir")])
+                .over(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
                 .expect("a non-empty partition")
                 .alias("_nw"),
         )
@@ -418,6 +423,93 @@ pub fn summary(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame 
             .then(col("turnover") / col("turnover").shift(lit(1)) - lit(1.0))
             .otherwise(null_f())
             .alias("growth"),
+        )
+}
+
+/// Every country's exports, imports, turnover and balance per year, over its partners in the
+/// data: one row per (year, country), sorted by year, then turnover (largest first), then code.
+///
+/// A country's exports and imports are its own declarations (reporter rows), and for reconciled
+/// rows (BACI) the exporter's export and the importer's import; a side without rows is empty
+/// (not known from this data), as in [`summary`]. Reported turnover records count for both
+/// countries; where a country has one, it is its turnover, else exports + imports when both
+/// are known; balance needs both. `WLD` rows are used for a country, year and direction instead
+/// of the partner rows when it has them.
+pub fn world(lf: LazyFrame) -> LazyFrame {
+    let rows = top_level(usable(lf)).filter(col("partner").is_not_null());
+    let tag = |filter: Expr, country: &str, dir: &str| {
+        rows.clone()
+            .filter(filter)
+            .with_columns([col(country).alias("country"), lit(dir).alias("_dir")])
+    };
+    let rec = col("reconciled");
+    let tagged = concat(
+        [
+            tag(is_flow(flow::EXPORT), "reporter", "x"),
+            tag(
+                is_flow(flow::IMPORT).and(rec.clone().not()),
+                "reporter",
+                "m",
+            ),
+            tag(is_flow(flow::EXPORT).and(rec), "partner", "m"),
+            tag(is_flow(flow::TURNOVER), "reporter", "t"),
+            tag(is_flow(flow::TURNOVER), "partner", "t"),
+        ],
+        UnionArgs::default(),
+    )
+    .expect("same schema");
+    let tagged = world_rule_by(
+        tagged.filter(col("country").neq(lit(WORLD))),
+        &["year", "country", "_dir"],
+    );
+    let dir = |d: &str| col("_dir").eq(lit(d.to_string()));
+    let n = |d: &str| dir(d).cast(DataType::UInt32).sum();
+    let null_f = || lit(NULL).cast(DataType::Float64);
+    let has = |c: &str| col(c).gt(lit(0));
+    let both = || has("nx").and(has("nm"));
+    tagged
+        .group_by([col("year"), col("country")])
+        .agg([
+            col("value").filter(dir("x")).sum().alias("x"),
+            col("value").filter(dir("m")).sum().alias("m"),
+            col("value").filter(dir("t")).sum().alias("t"),
+            n("x").alias("nx"),
+            n("m").alias("nm"),
+            n("t").alias("nt"),
+        ])
+        .with_columns([
+            when(has("nx"))
+                .then(col("x"))
+                .otherwise(null_f())
+                .alias("exports"),
+            when(has("nm"))
+                .then(col("m"))
+                .otherwise(null_f())
+                .alias("imports"),
+            when(has("nt"))
+                .then(col("t"))
+                .when(both())
+                .then(col("x") + col("m"))
+                .otherwise(null_f())
+                .alias("turnover"),
+            when(both())
+                .then(col("x") - col("m"))
+                .otherwise(null_f())
+                .alias("balance"),
+        ])
+        .select([
+            col("year"),
+            col("country"),
+            col("exports"),
+            col("imports"),
+            col("balance"),
+            col("turnover"),
+        ])
+        .sort_by_exprs(
+            [col("year"), col("turnover"), col("country")],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, true, false])
+                .with_nulls_last(true),
         )
 }
 

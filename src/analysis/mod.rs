@@ -7,6 +7,8 @@
 //! ancestor present: TOTAL where it exists) or [`leaves`] (codes with no descendant present).
 
 pub mod engine;
+pub mod flows;
 pub mod indicators;
+pub mod profile;
 
 pub use engine::*;

@@ -517,3 +517,101 @@ pub fn mirror_frame(
     }
     Ok(df)
 }
+
+/// A table of `cols` (name, kind) read from a collected frame: text columns as text, integer
+/// columns as integers, the rest as numbers.
+pub fn table_from(
+    df: &polars::prelude::DataFrame,
+    cols: &[(&str, tradestat::output::Kind)],
+) -> Result<tradestat::output::Table> {
+    use tradestat::frame::floats;
+    use tradestat::output::{Cell, Kind, Table};
+    let mut t = Table::new(cols.to_vec());
+    let data: Vec<Vec<Cell>> = cols
+        .iter()
+        .map(|(c, k)| -> Result<Vec<Cell>> {
+            Ok(match k {
+                Kind::Text => strings(df, c)?
+                    .into_iter()
+                    .map(|v| v.map(Cell::Text).unwrap_or(Cell::Empty))
+                    .collect(),
+                Kind::Integer => ints(df, c)?
+                    .into_iter()
+                    .map(|v| v.map(Cell::Int).unwrap_or(Cell::Empty))
+                    .collect(),
+                _ => floats(df, c)?
+                    .into_iter()
+                    .map(|v| v.map(Cell::Num).unwrap_or(Cell::Empty))
+                    .collect(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    for i in 0..df.height() {
+        t.push(data.iter().map(|c| c[i].clone()).collect());
+    }
+    Ok(t)
+}
+
+/// Which engine answers `profile` and `world`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum EngineChoice {
+    /// The fast lane for BACI inputs when the question allows it, else the general engine
+    #[default]
+    Auto,
+    /// Always the general engine (to check the fast lane, or compare timings)
+    General,
+}
+
+/// Several named tables as one output: for JSON an object of arrays, for CSV the tables one
+/// after the other, each after a `# name` line and separated by a blank line, for the terminal
+/// and Markdown the titled tables one after the other.
+pub fn render_tables(
+    g: &super::Global,
+    tables: &[(&str, &tradestat::output::Table)],
+    currency: &str,
+) -> String {
+    use tradestat::output::Format;
+    match g.output {
+        Format::Json => {
+            // Spliced from each table's own JSON, which keeps the columns in order.
+            let parts: Vec<String> = tables
+                .iter()
+                .map(|(name, t)| {
+                    let body = t.render(Format::Json, currency);
+                    let body = body.trim_end().replace('\n', "\n  ");
+                    format!("  {}: {body}", serde_json::Value::from(*name))
+                })
+                .collect();
+            format!("{{\n{}\n}}\n", parts.join(",\n"))
+        }
+        Format::Csv => tables
+            .iter()
+            .map(|(name, t)| format!("# {name}\n{}", t.render(Format::Csv, currency)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        f => tables
+            .iter()
+            .map(|(_, t)| t.render(f, currency))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+/// The sources of a dataset's files, known without reading the rows: for the fast lane, whose
+/// inputs are all BACI files.
+pub fn file_sources(ds: &Dataset) -> String {
+    let mut s: Vec<String> = ds.files.iter().map(|f| f.source.clone()).collect();
+    s.sort();
+    s.dedup();
+    s.join("; ")
+}
+
+/// Whether `profile` and `world` may take the fast lane: asked for, and no option the lane
+/// does not implement (regions, product filters, exchange rates, another value unit).
+pub fn fast_lane_allowed(engine: EngineChoice, filters: &Filters, g: &super::Global) -> bool {
+    engine == EngineChoice::Auto
+        && filters.region.is_none()
+        && filters.products.is_none()
+        && filters.fx.is_none()
+        && g.value_unit.is_none()
+}

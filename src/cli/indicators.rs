@@ -3,11 +3,11 @@
 
 use clap::Args;
 use tradestat::analysis::indicators as ind;
-use tradestat::frame::{floats, strings};
+use tradestat::frame::floats;
 use tradestat::output::{Cell, Kind, Table};
 use tradestat::{Error, Result, load};
 
-use super::common::Filters;
+use super::common::{Filters, table_from};
 use super::{Global, Inputs};
 
 /// Trade indicators for a reporter and its partners in one year (or two, for marginal IIT).
@@ -44,30 +44,6 @@ pub struct IndicatorsArgs {
     /// Per-item detail instead of the summary: products (RCA, Grubel-Lloyd), unit-values, marginal
     #[arg(long)]
     pub detail: Option<String>,
-}
-
-fn table_from(df: &polars::prelude::DataFrame, cols: &[(&str, Kind)]) -> Result<Table> {
-    let mut t = Table::new(cols.to_vec());
-    let data: Vec<Vec<Cell>> = cols
-        .iter()
-        .map(|(c, k)| -> Result<Vec<Cell>> {
-            Ok(if *k == Kind::Text {
-                strings(df, c)?
-                    .into_iter()
-                    .map(|v| v.map(Cell::Text).unwrap_or(Cell::Empty))
-                    .collect()
-            } else {
-                floats(df, c)?
-                    .into_iter()
-                    .map(|v| v.map(Cell::Num).unwrap_or(Cell::Empty))
-                    .collect()
-            })
-        })
-        .collect::<Result<_>>()?;
-    for i in 0..df.height() {
-        t.push(data.iter().map(|c| c[i].clone()).collect());
-    }
-    Ok(t)
 }
 
 pub fn run(args: IndicatorsArgs, g: &Global) -> Result<()> {

@@ -10,9 +10,11 @@ pub mod indicators;
 pub mod inspect;
 pub mod mirror;
 pub mod partners;
+pub mod profile;
 pub mod report;
 pub mod summary;
 pub mod top;
+pub mod world;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -131,6 +133,13 @@ impl Global {
         }
     }
 
+    /// A spinner on standard error while inputs are read and queried: shown after a second,
+    /// only when standard error is a terminal and not `--quiet`; cleared when dropped.
+    pub fn spinner(&self, what: &str) -> Spinner {
+        use std::io::IsTerminal;
+        Spinner::start(what, !self.quiet && std::io::stderr().is_terminal())
+    }
+
     /// Write the command's output to `-o FILE` (atomically) or standard output.
     pub fn emit(&self, text: &str) -> Result<()> {
         match &self.out {
@@ -167,6 +176,8 @@ pub enum Command {
     Partners(partners::PartnersArgs),
     Mirror(mirror::MirrorArgs),
     Indicators(indicators::IndicatorsArgs),
+    Profile(profile::ProfileArgs),
+    World(world::WorldArgs),
     Chart(chart::ChartArgs),
     Report(report::ReportArgs),
     Render(report::RenderArgs),
@@ -184,9 +195,58 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Partners(a)) => partners::run(a, &cli.global),
         Some(Command::Mirror(a)) => mirror::run(a, &cli.global),
         Some(Command::Indicators(a)) => indicators::run(a, &cli.global),
+        Some(Command::Profile(a)) => profile::run(a, &cli.global),
+        Some(Command::World(a)) => world::run(a, &cli.global),
         Some(Command::Chart(a)) => chart::run(a, &cli.global),
         Some(Command::Report(a)) => report::run(a, &cli.global),
         Some(Command::Render(a)) => report::render(a, &cli.global),
         None => summary::run(summary::SummaryArgs::default(), &cli.global),
+    }
+}
+
+/// See [`Global::spinner`].
+pub struct Spinner {
+    bar: Option<indicatif::ProgressBar>,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Spinner {
+    fn start(what: &str, show: bool) -> Spinner {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let done = std::sync::Arc::new(AtomicBool::new(false));
+        if !show {
+            return Spinner { bar: None, done };
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.set_message(what.to_string());
+        let (b, d) = (bar.clone(), done.clone());
+        // Loads shorter than a second show nothing.
+        std::thread::spawn(move || {
+            for _ in 0..20 {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                if d.load(Ordering::Relaxed) {
+                    return;
+                }
+            }
+            b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+        });
+        Spinner {
+            bar: Some(bar),
+            done,
+        }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
     }
 }

@@ -54,6 +54,9 @@ pub struct FileInfo {
     pub path: String,
     pub layout: Layout,
     pub variant: String,
+    /// How the rows name their source (`CEPII BACI: file.csv`); a canonical file's rows may
+    /// carry their own.
+    pub source: String,
     /// Rows counted by the validation pass, if it ran.
     pub rows: Option<u64>,
     /// Warnings about the file that do not stop it being used.
@@ -163,9 +166,10 @@ pub fn read_csv(
             header: sniffed.header_text(),
         })?,
     };
+    let source = source_label(layout, label);
     let ctx = Context {
         sniffed: &sniffed,
-        source: source_label(layout, label),
+        source: source.clone(),
         options,
         layout,
     };
@@ -174,6 +178,7 @@ pub fn read_csv(
         path: label.to_string(),
         layout,
         variant: layout.variant(&sniffed).to_string(),
+        source,
         rows: None,
         warnings: Vec::new(),
         sniffed: Some(sniffed.clone()),
@@ -212,19 +217,7 @@ pub fn read_csv(
         })
         .collect();
     let schema: Schema = fields.into_iter().collect();
-    let reader = match &data {
-        Data::File(p) => LazyCsvReader::new(PlRefPath::new(p.to_string_lossy().as_ref())),
-        Data::Bytes(b) => LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from([
-            polars_buffer::Buffer::from(b.as_ref().clone()),
-        ]))),
-    };
-    let lf = reader
-        .with_has_header(true)
-        .with_separator(sniffed.delimiter)
-        .with_schema(Some(Arc::new(schema)))
-        .with_missing_is_null(true)
-        .finish()
-        .map_err(Error::polars(format!("{label}: cannot scan the file")))?;
+    let lf = scan(label, &data, sniffed.delimiter, schema)?;
     // Blank lines (legacy Comtrade files end with three) are not records.
     let keep = any_horizontal([all().as_expr().is_not_null()])
         .map_err(Error::polars(format!("{label}: cannot plan the scan")))?;
@@ -244,14 +237,111 @@ pub fn read_path(
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
     if is_parquet {
-        return read_parquet(path, &label);
+        return read_parquet(path, &label, options);
     }
     let data = decode(path, encoding)?;
     read_csv(&label, data, options, validation)
 }
 
-/// A Parquet file written by `tradestat convert`: it must hold the canonical columns.
-fn read_parquet(path: &Path, label: &str) -> Result<(LazyFrame, FileInfo)> {
+/// The columns of BACI's layout, as `convert --keep-layout` writes them to Parquet.
+pub const BACI_COLUMNS: [&str; 6] = ["t", "i", "j", "k", "v", "q"];
+
+/// The typed frame of a BACI file for the fast lane (`crate::analysis::flows`): `year`, `i`, `j`
+/// (Int32), `k` (text as written), `v` (Float64, thousands of US dollars) and `q` (Float64,
+/// tonnes; computed only when asked for). The CSV scan parses the numbers itself, reads only
+/// the columns a query uses and applies its filters while reading.
+pub(crate) fn baci_typed(info: &FileInfo) -> Result<LazyFrame> {
+    let label = &info.path;
+    let sniffed = info.sniffed.as_ref().expect("BACI inputs are sniffed");
+    let lf = match (&info.data, info.variant.as_str()) {
+        (Data::File(p), PARQUET_BACI) => LazyFrame::scan_parquet(
+            PlRefPath::new(p.to_string_lossy().as_ref()),
+            ScanArgsParquet::default(),
+        )
+        .map_err(Error::polars(format!(
+            "{label}: cannot scan the Parquet file"
+        )))?
+        .select([
+            col("t"),
+            col("i"),
+            col("j"),
+            col("k"),
+            col("v"),
+            col("q").cast(DataType::String),
+        ]),
+        (data, _) => {
+            let fields: Vec<Field> = sniffed
+                .normalised
+                .iter()
+                .enumerate()
+                .map(|(n, name)| {
+                    let dtype = match name.as_str() {
+                        "t" | "i" | "j" => DataType::Int32,
+                        "v" => DataType::Float64,
+                        _ => DataType::String,
+                    };
+                    // Names that repeat are renamed as the general reader does.
+                    let first = sniffed.normalised.iter().position(|m| m == name) == Some(n);
+                    let name = if first {
+                        name.clone()
+                    } else {
+                        format!("{name}#{n}")
+                    };
+                    Field::new(name.into(), dtype)
+                })
+                .collect();
+            scan(label, data, sniffed.delimiter, fields.into_iter().collect())?.filter(
+                col("t")
+                    .is_not_null()
+                    .or(col("i").is_not_null())
+                    .or(col("j").is_not_null())
+                    .or(col("v").is_not_null()),
+            )
+        }
+    };
+    let has_q = sniffed.normalised.iter().any(|n| n == "q");
+    let q = if has_q {
+        // Quoted, space-padded, "NA" when missing.
+        let q = col("q").str().strip_chars(lit(NULL));
+        when(q.clone().eq(lit("NA")).or(q.clone().eq(lit(""))))
+            .then(lit(NULL).cast(DataType::Float64))
+            .otherwise(q.strict_cast(DataType::Float64))
+    } else {
+        lit(NULL).cast(DataType::Float64)
+    };
+    Ok(lf.select([
+        col("t").alias("year"),
+        col("i"),
+        col("j"),
+        col("k").cast(DataType::String).str().strip_chars(lit(NULL)),
+        col("v"),
+        q.alias("q"),
+    ]))
+}
+
+/// The variant name of a Parquet file in BACI's layout.
+const PARQUET_BACI: &str = "parquet (BACI layout)";
+
+/// A lazy CSV scan with an explicit schema.
+fn scan(label: &str, data: &Data, delimiter: u8, schema: Schema) -> Result<LazyFrame> {
+    let reader = match data {
+        Data::File(p) => LazyCsvReader::new(PlRefPath::new(p.to_string_lossy().as_ref())),
+        Data::Bytes(b) => LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from([
+            polars_buffer::Buffer::from(b.as_ref().clone()),
+        ]))),
+    };
+    reader
+        .with_has_header(true)
+        .with_separator(delimiter)
+        .with_schema(Some(Arc::new(schema)))
+        .with_missing_is_null(true)
+        .finish()
+        .map_err(Error::polars(format!("{label}: cannot scan the file")))
+}
+
+/// A Parquet file written by `tradestat convert`: the canonical columns, or BACI's layout
+/// (`convert --keep-layout`).
+fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(LazyFrame, FileInfo)> {
     std::fs::File::open(path).map_err(io_err(path))?;
     let mut lf = LazyFrame::scan_parquet(
         PlRefPath::new(path.to_string_lossy().as_ref()),
@@ -263,6 +353,35 @@ fn read_parquet(path: &Path, label: &str) -> Result<(LazyFrame, FileInfo)> {
     let schema = lf.collect_schema().map_err(Error::polars(format!(
         "{label}: cannot read the Parquet schema"
     )))?;
+    if BACI_COLUMNS.iter().all(|c| schema.get(c).is_some()) {
+        // The general engine reads it through the BACI plan, as text like a CSV file.
+        let sniffed = sniff::sniff_bytes(path, BACI_COLUMNS.join(",").as_bytes())?;
+        let source = source_label(Layout::Baci, label);
+        let ctx = Context {
+            sniffed: &sniffed,
+            source: source.clone(),
+            options,
+            layout: Layout::Baci,
+        };
+        let (exprs, _) = layout::plan(&ctx)?;
+        let text: Vec<Expr> = BACI_COLUMNS
+            .iter()
+            .map(|c| col(*c).cast(DataType::String))
+            .collect();
+        let info = FileInfo {
+            path: label.to_string(),
+            layout: Layout::Baci,
+            variant: PARQUET_BACI.into(),
+            source,
+            rows: None,
+            warnings: Vec::new(),
+            sniffed: Some(sniffed),
+            checks: Vec::new(),
+            data: Data::File(path.to_path_buf()),
+            validated: true,
+        };
+        return Ok((lf.select(text).select(exprs), info));
+    }
     for c in crate::schema::COLUMNS {
         if schema.get(c).is_none() {
             return Err(Error::MissingColumn {
@@ -285,6 +404,7 @@ fn read_parquet(path: &Path, label: &str) -> Result<(LazyFrame, FileInfo)> {
         path: label.to_string(),
         layout: Layout::Canonical,
         variant: "parquet".into(),
+        source: source_label(Layout::Canonical, label),
         rows: None,
         warnings: Vec::new(),
         sniffed: None,

@@ -1,0 +1,575 @@
+//! The fast lane for exporter-to-importer records (CEPII BACI, as CSV or as Parquet written by
+//! `convert --keep-layout`): typed columns, only the columns a question uses, filters pushed
+//! into the scan, one streaming scan per command, and codes turned into names only on the
+//! aggregated result.
+//!
+//! BACI rows are reconciled flows: one row is at once the exporter's export and the importer's
+//! import, every product at HS6, with no aggregates, breakdowns or months. What the general
+//! engine does to avoid double counting (usable rows, top-level and leaf codes, the World rule)
+//! therefore reduces to plain sums here. The integration tests check that both engines give the
+//! same figures on the real BACI extract.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::load::Dataset;
+use crate::read::{self, layout::Layout};
+use crate::reference::{countries, hs};
+use crate::schema::WORLD;
+
+/// The inputs of a dataset as one typed frame of flows: `year`, `i` (exporter code), `j`
+/// (importer code), `k` (product code as written), `v` (US dollars).
+pub struct Flows<'a> {
+    ds: &'a Dataset,
+    lf: LazyFrame,
+    /// Country code -> canonical code, from our table, then the BACI code tables given.
+    names: HashMap<i32, String>,
+    /// Six-digit product code -> name, from the BACI product tables given.
+    products: HashMap<String, String>,
+}
+
+/// Results with the notes the reader must see (rows left out, unknown codes).
+pub struct Answer<T> {
+    pub value: T,
+    pub notes: Vec<String>,
+}
+
+/// A pair profile: flows per year, the top products of the reporter's exports to the partner
+/// and the chapter totals both ways, in the latest year.
+pub struct Pair {
+    /// `year`, `exports`, `imports`, `turnover`, `balance`.
+    pub flows: DataFrame,
+    /// `rank`, `product`, `name`, `value`, `share`.
+    pub top_products: DataFrame,
+    /// `chapter`, `name`, `exports`, `imports`.
+    pub chapters: DataFrame,
+    /// The year of the rankings: the latest year with trade.
+    pub year: Option<i32>,
+}
+
+/// A reporter profile: flows per year, the top partners by turnover and the concentration of
+/// the reporter's exports over products, in the latest year.
+pub struct Reporter {
+    /// `year`, `exports`, `imports`, `turnover`, `balance`.
+    pub flows: DataFrame,
+    /// `rank`, `partner`, `exports`, `imports`, `turnover`, `share`.
+    pub top_partners: DataFrame,
+    /// `year`, `products`, `hhi`.
+    pub concentration: DataFrame,
+    pub year: Option<i32>,
+}
+
+fn int_set(values: &[i32]) -> Expr {
+    lit(Series::new(PlSmallStr::EMPTY, values.to_vec())).implode(true)
+}
+
+fn keep_years(lf: LazyFrame, years: Option<&[i32]>) -> LazyFrame {
+    match years {
+        Some(ys) => lf.filter(col("year").is_in(int_set(ys), false)),
+        None => lf,
+    }
+}
+
+/// The six-digit product code (BACI drops the leading zero: 71120 is 071120).
+fn product() -> Expr {
+    col("k").str().zfill(lit(6))
+}
+
+/// `value` where `n > 0`, else empty: a direction without rows has no figure.
+fn known(value: Expr, n: Expr) -> Expr {
+    when(n.gt(lit(0)))
+        .then(value)
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
+/// Per year: exports (`_dir` = x), imports (m), turnover and balance (both known), as the
+/// general engine's summary defines them.
+fn per_year(rows: LazyFrame) -> LazyFrame {
+    let dir = |d: &str| col("_dir").eq(lit(d.to_string()));
+    let both = || col("nx").gt(lit(0)).and(col("nm").gt(lit(0)));
+    let null_f = || lit(NULL).cast(DataType::Float64);
+    rows.filter(col("v").is_not_null())
+        .group_by([col("year")])
+        .agg([
+            col("v").filter(dir("x")).sum().alias("x"),
+            col("v").filter(dir("m")).sum().alias("m"),
+            dir("x").cast(DataType::UInt32).sum().alias("nx"),
+            dir("m").cast(DataType::UInt32).sum().alias("nm"),
+        ])
+        .select([
+            col("year"),
+            known(col("x"), col("nx")).alias("exports"),
+            known(col("m"), col("nm")).alias("imports"),
+            when(both())
+                .then(col("x") + col("m"))
+                .otherwise(null_f())
+                .alias("turnover"),
+            when(both())
+                .then(col("x") - col("m"))
+                .otherwise(null_f())
+                .alias("balance"),
+        ])
+        .sort(["year"], SortMultipleOptions::default())
+}
+
+/// The latest year with a figure in a `flows` frame.
+fn latest(flows: &DataFrame) -> Result<Option<i32>> {
+    let years = crate::frame::ints(flows, "year")?;
+    let x = crate::frame::floats(flows, "exports")?;
+    let m = crate::frame::floats(flows, "imports")?;
+    Ok((0..flows.height())
+        .filter(|&r| x[r].is_some() || m[r].is_some())
+        .filter_map(|r| years[r])
+        .map(|y| y as i32)
+        .max())
+}
+
+impl<'a> Flows<'a> {
+    /// The fast lane over `ds` when every input is a BACI file; `None` otherwise (the seed
+    /// dataset, other layouts).
+    pub fn of(ds: &'a Dataset) -> Result<Option<Flows<'a>>> {
+        if ds.seed || ds.files.is_empty() || ds.files.iter().any(|f| f.layout != Layout::Baci) {
+            return Ok(None);
+        }
+        let parts = ds
+            .files
+            .iter()
+            .map(read::baci_typed)
+            .collect::<Result<Vec<_>>>()?;
+        let lf = concat(parts, UnionArgs::default())
+            .map_err(Error::polars("cannot combine the inputs"))?
+            .select([
+                col("year"),
+                col("i"),
+                col("j"),
+                col("k"),
+                // v is in thousands of US dollars.
+                (col("v") * lit(1000.0)).alias("v"),
+            ]);
+        let mut names = HashMap::new();
+        let (old, new) = countries().numeric_pairs();
+        for (o, n) in old.iter().zip(new) {
+            if let Ok(c) = o.parse::<i32>() {
+                names.entry(c).or_insert(n);
+            }
+        }
+        // The BACI tables given among the inputs name the codes our table does not know.
+        for (code, iso3) in ds.country_table_pairs() {
+            if let Ok(c) = code.parse::<i32>() {
+                names.entry(c).or_insert(iso3);
+            }
+        }
+        let products = ds.product_table_pairs().into_iter().collect();
+        Ok(Some(Flows {
+            ds,
+            lf,
+            names,
+            products,
+        }))
+    }
+
+    /// The canonical code of a country code: our table's, else the code as written.
+    pub fn country(&self, code: i32) -> String {
+        self.names
+            .get(&code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// The codes that stand for a canonical country code (several codes may share one, and a
+    /// code unknown to the tables stands for itself).
+    pub fn codes(&self, canonical: &str) -> Vec<i32> {
+        let mut v: Vec<i32> = self
+            .names
+            .iter()
+            .filter(|(_, n)| n.as_str() == canonical)
+            .map(|(c, _)| *c)
+            .collect();
+        if let Ok(c) = canonical.parse::<i32>()
+            && !self.names.contains_key(&c)
+        {
+            v.push(c);
+        }
+        v.sort();
+        v
+    }
+
+    /// The raw typed frame (`year`, `i`, `j`, `k`, `v` in thousands, `q`) for `convert`.
+    pub fn raw(&self) -> Result<LazyFrame> {
+        let parts = self
+            .ds
+            .files
+            .iter()
+            .map(read::baci_typed)
+            .collect::<Result<Vec<_>>>()?;
+        concat(parts, UnionArgs::default()).map_err(Error::polars("cannot combine the inputs"))
+    }
+
+    /// Collect with the streaming engine. When the typed scan fails, the line-by-line checks
+    /// name the line and column; when they find nothing wrong (text the checks accept but the
+    /// typed scan does not), `None` sends the question to the general engine.
+    pub fn collect(&self, lf: LazyFrame) -> Result<Option<DataFrame>> {
+        match lf.collect_with_engine(Engine::Streaming) {
+            Ok(r) => Ok(Some(r.unwrap_single())),
+            Err(_) => {
+                for f in self.ds.files.iter().filter(|f| !f.validated) {
+                    read::run_checks(f)?;
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// Replace the country codes in `columns` of a small frame with canonical codes.
+    fn named(&self, lf: LazyFrame, columns: &[&str]) -> LazyFrame {
+        let (codes, names): (Vec<i32>, Vec<String>) =
+            self.names.iter().map(|(c, n)| (*c, n.clone())).unzip();
+        let map = |c: &str| {
+            col(c)
+                .replace_strict(
+                    lit(Series::new(PlSmallStr::EMPTY, codes.clone())),
+                    lit(Series::new(PlSmallStr::EMPTY, names.clone())),
+                    Some(col(c).cast(DataType::String)),
+                    Some(DataType::String),
+                )
+                .alias(c)
+        };
+        lf.with_columns(columns.iter().map(|c| map(c)).collect::<Vec<_>>())
+    }
+
+    /// Notes on the rows of a question: left out for want of a value, and codes not in the
+    /// country table. `counts` has `i`, `j` (codes), `n` (rows) and `nv` (rows without value).
+    fn notes(&self, counts: &DataFrame) -> Result<Vec<String>> {
+        let n = crate::frame::ints(counts, "n")?;
+        let nv = crate::frame::ints(counts, "nv")?;
+        let mut notes = Vec::new();
+        let without: i64 = nv.iter().flatten().sum();
+        if without > 0 {
+            notes.push(format!("left out {without} row(s) without a value"));
+        }
+        let mut unknown: Vec<String> = Vec::new();
+        for (column, label) in [("i", "reporter"), ("j", "partner")] {
+            let codes = crate::frame::ints(counts, column)?;
+            let mut by: std::collections::BTreeMap<i64, i64> = Default::default();
+            for (c, n) in codes.iter().zip(&n) {
+                if let Some(c) = c
+                    && !self.names.contains_key(&(*c as i32))
+                {
+                    *by.entry(*c).or_default() += n.unwrap_or(0);
+                }
+            }
+            unknown.extend(by.iter().map(|(c, n)| format!("{label} {c} ({n} rows)")));
+        }
+        if !unknown.is_empty() {
+            notes.push(format!(
+                "country codes not in the country table, kept as written: {}",
+                unknown.join(", ")
+            ));
+        }
+        Ok(notes)
+    }
+
+    /// Row counts by exporter and importer of a collected subset, for [`Flows::notes`].
+    fn counts(&self, sub: &DataFrame) -> Result<DataFrame> {
+        sub.clone()
+            .lazy()
+            .group_by([col("i"), col("j")])
+            .agg([
+                len().cast(DataType::Int64).alias("n"),
+                col("v").null_count().cast(DataType::Int64).alias("nv"),
+            ])
+            .collect()
+            .map_err(Error::polars("cannot count the rows"))
+    }
+
+    /// Every country's exports, imports, balance and turnover per year, as
+    /// [`crate::analysis::world`] gives them. One scan: flows are summed by (year, exporter,
+    /// importer) first, then by country.
+    pub fn world(&self, years: Option<&[i32]>) -> Result<Option<Answer<DataFrame>>> {
+        let pairs = keep_years(self.lf.clone(), years)
+            .group_by([col("year"), col("i"), col("j")])
+            .agg([
+                col("v").sum().alias("v"),
+                len().cast(DataType::Int64).alias("n"),
+                col("v").null_count().cast(DataType::Int64).alias("nv"),
+            ]);
+        let Some(pairs) = self.collect(pairs)? else {
+            return Ok(None);
+        };
+        let notes = self.notes(&pairs)?;
+        let named = self.named(pairs.lazy(), &["i", "j"]);
+        let side = |c: &str, name: &str, n: &str| {
+            named
+                .clone()
+                .group_by([col("year"), col(c).alias("country")])
+                .agg([
+                    col("v").sum().alias(name),
+                    (col("n") - col("nv")).sum().alias(n),
+                ])
+        };
+        let keys = || [col("year"), col("country")];
+        let both = || col("nx").gt(lit(0)).and(col("nm").gt(lit(0)));
+        let null_f = || lit(NULL).cast(DataType::Float64);
+        let df = side("i", "x", "nx")
+            .join(
+                side("j", "m", "nm"),
+                keys(),
+                keys(),
+                JoinArgs {
+                    coalesce: JoinCoalesce::CoalesceColumns,
+                    ..JoinArgs::new(JoinType::Full)
+                },
+            )
+            .with_columns([col("nx").fill_null(lit(0)), col("nm").fill_null(lit(0))])
+            .filter(col("country").neq(lit(WORLD)))
+            .select([
+                col("year"),
+                col("country"),
+                known(col("x"), col("nx")).alias("exports"),
+                known(col("m"), col("nm")).alias("imports"),
+                when(both())
+                    .then(col("x") - col("m"))
+                    .otherwise(null_f())
+                    .alias("balance"),
+                when(both())
+                    .then(col("x") + col("m"))
+                    .otherwise(null_f())
+                    .alias("turnover"),
+            ])
+            .sort_by_exprs(
+                [col("year"), col("turnover"), col("country")],
+                SortMultipleOptions::default()
+                    .with_order_descending_multi([false, true, false])
+                    .with_nulls_last(true),
+            )
+            .collect()
+            .map_err(Error::polars("cannot compute the world table"))?;
+        Ok(Some(Answer { value: df, notes }))
+    }
+
+    /// The profile of `reporter` against `partner` (canonical codes), top `n` products.
+    pub fn pair(
+        &self,
+        reporter: &str,
+        partner: &str,
+        years: Option<&[i32]>,
+        n: usize,
+    ) -> Result<Option<Answer<Pair>>> {
+        let (a, b) = (self.codes(reporter), self.codes(partner));
+        let ia = || col("i").is_in(int_set(&a), false);
+        let ja = || col("j").is_in(int_set(&a), false);
+        let ib = || col("i").is_in(int_set(&b), false);
+        let jb = || col("j").is_in(int_set(&b), false);
+        let sub = keep_years(self.lf.clone(), years).filter(ia().and(jb()).or(ib().and(ja())));
+        let Some(sub) = self.collect(sub)? else {
+            return Ok(None);
+        };
+        let notes = self.notes(&self.counts(&sub)?)?;
+        let rows = sub
+            .lazy()
+            .with_column(
+                when(ia().and(jb()))
+                    .then(lit("x"))
+                    .otherwise(lit("m"))
+                    .alias("_dir"),
+            )
+            .cache();
+        let flows = per_year(rows.clone())
+            .collect()
+            .map_err(Error::polars("cannot compute the flows"))?;
+        let year = latest(&flows)?;
+        let in_year = rows.filter(
+            col("year")
+                .eq(lit(year.unwrap_or(i32::MIN)))
+                .and(col("v").is_not_null()),
+        );
+        let top = in_year
+            .clone()
+            .filter(col("_dir").eq(lit("x")))
+            .group_by([product().alias("product")])
+            .agg([col("v").sum().alias("value")])
+            .with_column((col("value") / col("value").sum()).alias("share"))
+            .sort_by_exprs(
+                [col("value"), col("product")],
+                SortMultipleOptions::default().with_order_descending_multi([true, false]),
+            )
+            .with_row_index("rank", Some(1))
+            .limit(if n == 0 { u32::MAX } else { n as u32 });
+        let top = self.product_names(top)?;
+        let dir = |d: &str| col("_dir").eq(lit(d.to_string()));
+        let chapters = in_year
+            .group_by([product().str().head(lit(2)).alias("chapter")])
+            .agg([
+                known(
+                    col("v").filter(dir("x")).sum(),
+                    dir("x").cast(DataType::UInt32).sum(),
+                )
+                .alias("exports"),
+                known(
+                    col("v").filter(dir("m")).sum(),
+                    dir("m").cast(DataType::UInt32).sum(),
+                )
+                .alias("imports"),
+            ])
+            .sort(["chapter"], SortMultipleOptions::default())
+            .collect()
+            .map_err(Error::polars("cannot compute the chapters"))?;
+        let chapters = with_chapter_names(chapters)?;
+        Ok(Some(Answer {
+            value: Pair {
+                flows,
+                top_products: top,
+                chapters,
+                year,
+            },
+            notes,
+        }))
+    }
+
+    /// Product names from the BACI product tables given (empty without them), as `name`.
+    fn product_names(&self, top: LazyFrame) -> Result<DataFrame> {
+        let (codes, names): (Vec<String>, Vec<String>) = self
+            .products
+            .iter()
+            .map(|(c, n)| (c.clone(), n.clone()))
+            .unzip();
+        top.with_column(
+            col("product")
+                .replace_strict(
+                    lit(Series::new(PlSmallStr::EMPTY, codes)),
+                    lit(Series::new(PlSmallStr::EMPTY, names)),
+                    Some(lit(NULL).cast(DataType::String)),
+                    Some(DataType::String),
+                )
+                .alias("name"),
+        )
+        .select([
+            col("rank"),
+            col("product"),
+            col("name"),
+            col("value"),
+            col("share"),
+        ])
+        .collect()
+        .map_err(Error::polars("cannot compute the top products"))
+    }
+
+    /// The profile of `reporter` (canonical code): flows per year, top `n` partners by
+    /// turnover and the concentration of its exports over HS6 products in the latest year.
+    pub fn reporter(
+        &self,
+        reporter: &str,
+        years: Option<&[i32]>,
+        n: usize,
+    ) -> Result<Option<Answer<Reporter>>> {
+        let a = self.codes(reporter);
+        let ia = || col("i").is_in(int_set(&a), false);
+        let ja = || col("j").is_in(int_set(&a), false);
+        let sub = keep_years(self.lf.clone(), years).filter(ia().or(ja()));
+        let Some(sub) = self.collect(sub)? else {
+            return Ok(None);
+        };
+        let notes = self.notes(&self.counts(&sub)?)?;
+        // As the general engine tags rows: exports first, so a row with the reporter on both
+        // sides counts once, as exports.
+        let rows = sub
+            .lazy()
+            .with_column(when(ia()).then(lit("x")).otherwise(lit("m")).alias("_dir"))
+            .cache();
+        let flows = per_year(rows.clone())
+            .collect()
+            .map_err(Error::polars("cannot compute the flows"))?;
+        let year = latest(&flows)?;
+        let in_year = rows.filter(
+            col("year")
+                .eq(lit(year.unwrap_or(i32::MIN)))
+                .and(col("v").is_not_null()),
+        );
+        let dir = |d: &str| col("_dir").eq(lit(d.to_string()));
+        let counterpart = self
+            .named(
+                in_year
+                    .clone()
+                    .with_column(when(ia()).then(col("j")).otherwise(col("i")).alias("cp")),
+                &["cp"],
+            )
+            .filter(col("cp").neq(lit(WORLD)));
+        let partners = counterpart
+            .group_by([col("cp").alias("partner")])
+            .agg([
+                col("v").filter(dir("x")).sum().alias("exports"),
+                col("v").filter(dir("m")).sum().alias("imports"),
+            ])
+            .with_column((col("exports") + col("imports")).alias("turnover"))
+            .with_column((col("turnover") / col("turnover").sum()).alias("share"))
+            .sort_by_exprs(
+                [col("turnover"), col("partner")],
+                SortMultipleOptions::default().with_order_descending_multi([true, false]),
+            )
+            .with_row_index("rank", Some(1))
+            .limit(if n == 0 { u32::MAX } else { n as u32 })
+            .select([
+                col("rank"),
+                col("partner"),
+                col("exports"),
+                col("imports"),
+                col("turnover"),
+                col("share"),
+            ])
+            .collect()
+            .map_err(Error::polars("cannot compute the top partners"))?;
+        let concentration = hhi_of(
+            in_year
+                .filter(dir("x"))
+                .group_by([product().alias("product")])
+                .agg([col("v").sum().alias("value")]),
+            year,
+        )?;
+        Ok(Some(Answer {
+            value: Reporter {
+                flows,
+                top_partners: partners,
+                concentration,
+                year,
+            },
+            notes,
+        }))
+    }
+}
+
+/// One row `year`, `products`, `hhi` from a frame of `value` per product (positive values).
+pub(crate) fn hhi_of(values: LazyFrame, year: Option<i32>) -> Result<DataFrame> {
+    crate::analysis::indicators::hhi(values, "value")
+        .select([
+            match year {
+                Some(y) => lit(y),
+                None => lit(NULL).cast(DataType::Int32),
+            }
+            .alias("year"),
+            col("n").cast(DataType::Int64).alias("products"),
+            col("hhi"),
+        ])
+        .collect()
+        .map_err(Error::polars("cannot compute the concentration"))
+}
+
+/// Add the chapter labels of our HS table as `name`, after `chapter`.
+pub(crate) fn with_chapter_names(df: DataFrame) -> Result<DataFrame> {
+    let table = hs();
+    let codes = crate::frame::strings(&df, "chapter")?;
+    let names: Vec<Option<String>> = codes
+        .iter()
+        .map(|c| {
+            c.as_deref()
+                .and_then(|c| table.chapter(c))
+                .map(|c| c.label.clone())
+        })
+        .collect();
+    df.lazy()
+        .with_column(lit(Series::new("name".into(), names)).alias("name"))
+        .select([col("chapter"), col("name"), col("exports"), col("imports")])
+        .collect()
+        .map_err(Error::polars("cannot name the chapters"))
+}

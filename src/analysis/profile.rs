@@ -1,0 +1,183 @@
+//! Profiles and the world table through the general engine, for any layout: the same results
+//! as the fast lane in [`crate::analysis::flows`] gives for BACI files.
+
+use polars::prelude::*;
+
+use crate::analysis::engine::{self, By, Direction, GroupBy, Partners, Ranking};
+use crate::analysis::flows::{Pair, Reporter, hhi_of, with_chapter_names};
+use crate::error::{Error, Result};
+use crate::frame::{floats, ints};
+
+fn collect(lf: LazyFrame, what: &str) -> Result<DataFrame> {
+    lf.collect()
+        .map_err(Error::polars(format!("cannot compute {what}")))
+}
+
+fn keep_years(lf: LazyFrame, years: Option<&[i32]>) -> LazyFrame {
+    match years {
+        Some(ys) => lf.filter(col("year").is_in(
+            lit(Series::new(PlSmallStr::EMPTY, ys.to_vec())).implode(true),
+            false,
+        )),
+        None => lf,
+    }
+}
+
+/// Exports, imports, turnover and balance per year, from the engine's summary.
+fn flows(
+    lf: LazyFrame,
+    reporter: &str,
+    partners: &Partners,
+    years: Option<&[i32]>,
+) -> Result<DataFrame> {
+    collect(
+        keep_years(engine::summary(lf, reporter, partners), years).select([
+            col("year"),
+            col("exports"),
+            col("imports"),
+            col("turnover"),
+            col("balance"),
+        ]),
+        "the flows",
+    )
+}
+
+/// The latest year with exports or imports in a flows frame.
+fn latest(df: &DataFrame) -> Result<Option<i32>> {
+    let (y, x, m) = (
+        ints(df, "year")?,
+        floats(df, "exports")?,
+        floats(df, "imports")?,
+    );
+    Ok((0..df.height())
+        .filter(|&r| x[r].is_some() || m[r].is_some())
+        .filter_map(|r| y[r])
+        .map(|y| y as i32)
+        .max())
+}
+
+/// See [`crate::analysis::flows::Flows::pair`].
+pub fn pair(
+    lf: LazyFrame,
+    reporter: &str,
+    partner: &str,
+    years: Option<&[i32]>,
+    n: usize,
+) -> Result<Pair> {
+    let partners = Partners::Some(vec![partner.to_string()]);
+    let flows = flows(lf.clone(), reporter, &partners, years)?;
+    let year = latest(&flows)?;
+    let y = year.unwrap_or(i32::MIN);
+    let top = collect(
+        engine::top(
+            lf.clone(),
+            reporter,
+            &partners,
+            Ranking {
+                direction: Direction::Exports,
+                by: By::Product,
+                year: y,
+                level: None,
+                n,
+            },
+        )
+        .select([
+            col("rank"),
+            col("code").alias("product"),
+            col("name"),
+            col("value"),
+            col("share"),
+        ]),
+        "the top products",
+    )?;
+    // Named categories (press releases) have no chapter: they are not listed here.
+    let side = |d: Direction, name: &str| {
+        engine::composition(lf.clone(), reporter, &partners, d, GroupBy::Chapter)
+            .filter(
+                col("year")
+                    .eq(lit(y))
+                    .and(col("group").str().len_bytes().eq(lit(2)))
+                    .and(col("group").cast(DataType::Int32).is_not_null()),
+            )
+            .select([col("group").alias("chapter"), col("value").alias(name)])
+    };
+    let chapters = collect(
+        side(Direction::Exports, "exports")
+            .join(
+                side(Direction::Imports, "imports"),
+                [col("chapter")],
+                [col("chapter")],
+                JoinArgs {
+                    coalesce: JoinCoalesce::CoalesceColumns,
+                    ..JoinArgs::new(JoinType::Full)
+                },
+            )
+            .sort(["chapter"], SortMultipleOptions::default()),
+        "the chapters",
+    )?;
+    Ok(Pair {
+        flows,
+        top_products: top,
+        chapters: with_chapter_names(chapters)?,
+        year,
+    })
+}
+
+/// See [`crate::analysis::flows::Flows::reporter`].
+pub fn reporter(
+    lf: LazyFrame,
+    reporter: &str,
+    years: Option<&[i32]>,
+    n: usize,
+) -> Result<Reporter> {
+    let flows = flows(lf.clone(), reporter, &Partners::World, years)?;
+    let year = latest(&flows)?;
+    let y = year.unwrap_or(i32::MIN);
+    let ranked = engine::partners(
+        lf.clone(),
+        reporter,
+        &Partners::World,
+        y,
+        Direction::Turnover,
+    );
+    let ranked = if n > 0 {
+        ranked.limit(n as u32)
+    } else {
+        ranked
+    };
+    let top_partners = collect(
+        ranked.select([
+            col("rank"),
+            col("partner"),
+            col("exports"),
+            col("imports"),
+            col("turnover"),
+            col("share"),
+        ]),
+        "the top partners",
+    )?;
+    let products = engine::top(
+        lf,
+        reporter,
+        &Partners::World,
+        Ranking {
+            direction: Direction::Exports,
+            by: By::Product,
+            year: y,
+            level: None,
+            n: 0,
+        },
+    )
+    .select([col("value")]);
+    Ok(Reporter {
+        flows,
+        top_partners,
+        concentration: hhi_of(products, year)?,
+        year,
+    })
+}
+
+/// See [`engine::world`]; `years` keeps those years.
+pub fn world(lf: LazyFrame, years: Option<&[i32]>) -> Result<DataFrame> {
+    collect(keep_years(engine::world(lf), years), "the world table")
+}
