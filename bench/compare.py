@@ -20,6 +20,9 @@ REL, ABS = 1e-9, 1e-6
 # ranked lists: name -> index of the value they are ranked by (descending)
 RANKED = {"top": 1, "rows": 4}
 RANKED_W2 = {"top": 3}
+# names of the positions in ranked rows, for the messages
+ROW_FIELDS = {("top", 2): ["product", "value"], ("top", 4): ["partner", "exports", "imports", "turnover"],
+              ("rows", 5): ["country", "exports", "imports", "balance", "turnover"]}
 MAX_REPORTED = 25
 
 
@@ -77,7 +80,13 @@ def diff_ranked(a: list, b: list, path: str, out: list[str], r: int) -> None:
                                f"!= {b[k][0]!r} ({b[k][r]!r})")
         for key in sorted(ga.keys() & gb.keys()):
             k = pos + [row[0] for row in a[pos:end]].index(key)
-            diff(ga[key], gb[key], f"{path}[{k}]({key})", out, {})
+            ra, rb = ga[key], gb[key]
+            names = ROW_FIELDS.get((path.rsplit(".", 1)[-1], len(ra)))
+            if names and len(ra) == len(rb):
+                for f, (x, y) in enumerate(zip(ra, rb)):
+                    diff(x, y, f"{path}[{k}]({key}).{names[f]}", out, {})
+            else:
+                diff(ra, rb, f"{path}[{k}]({key})", out, {})
         pos = end
 
 

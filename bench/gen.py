@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-GENERATOR_VERSION = "3"  # bump whenever the output for given arguments changes
+GENERATOR_VERSION = "4"  # bump whenever the output for given arguments changes
 
 STRUCTURE_SEED = 20240101
 # Codes in country_codes_V202401.csv that are historical entities or areas absent from a
@@ -52,7 +52,8 @@ LEADERS = ["CHN", "USA", "DEU", "NLD", "JPN", "KOR", "ITA", "FRA", "BEL", "HKG",
            "MEX", "CAN", "S19", "IND", "SGP", "CHE", "ESP", "RUS", "ARE", "VNM", "AUS",
            "POL", "BRA", "MYS", "THA", "SAU", "IDN", "TUR", "CZE", "SWE", "AUT", "IRL"]
 KAZ, MEX = 398, 484
-ZIPF_S = 1.05
+EXPORT_ZIPF_S = 1.05   # exporters: Zipf-like weights by rank
+IMPORT_ZIPF_S = 0.8    # importers: the same ranks, flatter, with noise
 CAP_SHARE = 0.85      # a pair trades at most this share of all products
 NA_SHARE = 0.02
 MAX_Q_MILLI = 999_999_999_999  # "999999999.999" = 13 characters
@@ -97,8 +98,8 @@ def load_products(codes_dir: Path) -> np.ndarray:
     return np.asarray(ks, dtype=np.int64)
 
 
-def zipf_weights(rank: np.ndarray) -> np.ndarray:
-    return 1.0 / (rank.astype(np.float64) + 1.0) ** ZIPF_S
+def zipf_weights(rank: np.ndarray, s: float) -> np.ndarray:
+    return 1.0 / (rank.astype(np.float64) + 1.0) ** s
 
 
 def pair_counts(n_rows: int, lam: np.ndarray, cap: int, fixed: dict[int, int],
@@ -161,7 +162,8 @@ def choose_products(n: np.ndarray, pop: np.ndarray, rng: np.random.Generator) ->
         m = 2 * todo_need + 4
         pairs = np.repeat(todo, m)
         prods = rng.choice(P, size=pairs.size, p=pop)
-        cand = np.unique(np.concatenate([cand, pairs * P + prods]))
+        cand = np.sort(np.concatenate([cand, pairs * P + prods]))
+        cand = cand[np.concatenate(([True], cand[1:] != cand[:-1]))]  # faster than np.unique
         have = np.bincount(cand // P, minlength=n.size)
         short = have[small] < need
         todo, todo_need = small[short], need[short] - have[small][short]
@@ -191,10 +193,10 @@ def generate(n_rows: int, year: int, seed: int, codes_dir: Path) -> pl.DataFrame
     others = list(np.asarray(others)[srng.permutation(len(others))])
     exp_rank = np.empty(C, dtype=np.int64)
     exp_rank[np.asarray(leaders + others)] = np.arange(C)
-    w_exp = zipf_weights(exp_rank)
-    w_imp = w_exp * np.exp(srng.normal(0.0, 0.6, C))
+    w_exp = zipf_weights(exp_rank, EXPORT_ZIPF_S)
+    w_imp = zipf_weights(exp_rank, IMPORT_ZIPF_S) * np.exp(srng.normal(0.0, 0.4, C))
     top = w_imp.max()
-    w_imp[pos["USA"]], w_imp[pos["CHN"]] = 1.3 * top, 1.1 * top  # USA, then CHN, import most
+    w_imp[pos["USA"]], w_imp[pos["CHN"]] = 1.0 * top, 0.85 * top  # USA, then CHN, import most
     pop = np.exp(srng.normal(0.0, 1.3, P))
     pop /= pop.sum()
     price = np.exp(srng.normal(0.5, 1.5, P))   # thousand USD per tonne
@@ -212,9 +214,11 @@ def generate(n_rows: int, year: int, seed: int, codes_dir: Path) -> pl.DataFrame
     keys = choose_products(n, pop, rng)
     pair, pidx = keys // P, keys % P
     ei, ij = pair // C, pair % C
-    # value: row noise + product effect + a pair-size effect; integer thousandths
-    pair_eff = 0.25 * np.log(np.maximum(n, 1))[pair]
-    logv = 2.2 + rng.normal(0.0, 2.3, keys.size) + prod_eff[pidx] + pair_eff
+    # value: row noise + product effect + a pair-size effect (big pairs ship more per
+    # product); integer thousandths of a thousand USD
+    scale = np.median(lam[lam > 0])
+    pair_eff = 0.2 * np.log(np.maximum(lam, 1e-6 * scale) / scale)[pair]
+    logv = 3.0 + rng.normal(0.0, 2.3, keys.size) + prod_eff[pidx] + pair_eff
     vm = np.clip(np.rint(np.exp(logv) * 1000.0), 1, 5e10).astype(np.int64)
     qm = np.rint(vm / (price[pidx] * np.exp(rng.normal(0.0, 0.5, keys.size))))
     qm = np.clip(qm, 0, MAX_Q_MILLI).astype(np.int64)
@@ -235,12 +239,13 @@ def write_baci_csv(df: pl.DataFrame, out: Path) -> None:
           .otherwise(pl.format("{}.{}", pl.col("qm") // 1000,
                                (pl.col("qm") % 1000).cast(pl.String).str.zfill(3))) \
           .str.pad_start(13, " ")
-    lines = df.lazy().select(pl.format('{},{},{},{},{},"{}"', "t", "i", "j", "k", v, q)
-                             .alias("line")).collect()
+    # q carries its own quotes: with quote_style="never" nothing else is quoted
+    body = df.lazy().select("t", "i", "j", "k", v.alias("v"),
+                            pl.concat_str(pl.lit('"'), q, pl.lit('"')).alias("q")).collect()
     tmp = out.with_name(out.name + ".part")
     with tmp.open("wb") as f:
         f.write(b'"t","i","j","k","v","q"\r\n')
-        lines.write_csv(f, include_header=False, quote_style="never", line_terminator="\r\n")
+        body.write_csv(f, include_header=False, quote_style="never", line_terminator="\r\n")
     tmp.replace(out)
 
 

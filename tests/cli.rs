@@ -983,6 +983,12 @@ mod help {
     fn convert_help_ends_with_examples() {
         ends_with_examples("convert");
     }
+
+    #[test]
+    fn profile_and_world_help_end_with_examples() {
+        ends_with_examples("profile");
+        ends_with_examples("world");
+    }
 }
 
 // --- analysis: summary, compare, top, composition, partners, mirror, indicators ---
@@ -1087,6 +1093,20 @@ mod analysis {
     fn golden_tables() {
         for (name, args) in [
             ("summary_seed.txt", vec!["summary"]),
+            (
+                "profile_seed.txt",
+                vec!["profile", "-r", "KAZ", "-p", "MEX"],
+            ),
+            (
+                "profile_seed.json",
+                vec!["profile", "-r", "KAZ", "-p", "MEX", "--output", "json"],
+            ),
+            (
+                "profile_seed.csv",
+                vec!["profile", "-r", "KAZ", "--output", "csv"],
+            ),
+            ("world_seed.txt", vec!["world"]),
+            ("world_seed.json", vec!["world", "--output", "json"]),
             ("summary_seed.csv", vec!["summary", "--output", "csv"]),
             ("summary_seed.json", vec!["summary", "--output", "json"]),
             ("summary_seed.md", vec!["summary", "--output", "markdown"]),
@@ -3016,6 +3036,267 @@ mod analysis_notes {
         assert!(
             stderr.contains("not in the country table") && stderr.contains("reporter 999 (1 rows)"),
             "{stderr}"
+        );
+    }
+}
+
+// --- scale: the BACI fast lane of `profile` and `world`, and BACI-layout Parquet ---
+
+/// The fast lane must give the general engine's figures: both are run on the real BACI extract
+/// (`--engine general` forces the general engine) and every number is compared.
+mod fast_lane {
+    use super::*;
+
+    const BACI: &str = "baci-extract/ExampleTradeData.csv";
+
+    fn json(args: &[&str]) -> serde_json::Value {
+        let (stdout, _) = succeeds(tradestat().args(args).args(["--output", "json", "-q"]));
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"))
+    }
+
+    /// Equal JSON, numbers within 1e-9 relative (sums in another order).
+    fn same(a: &serde_json::Value, b: &serde_json::Value, at: &str) {
+        use serde_json::Value::*;
+        match (a, b) {
+            (Number(x), Number(y)) => {
+                let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+                assert!(
+                    (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0),
+                    "{at}: {x} != {y}"
+                );
+            }
+            (Array(x), Array(y)) => {
+                assert_eq!(x.len(), y.len(), "{at}: lengths");
+                for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                    same(x, y, &format!("{at}[{i}]"));
+                }
+            }
+            (Object(x), Object(y)) => {
+                assert_eq!(
+                    x.keys().collect::<Vec<_>>(),
+                    y.keys().collect::<Vec<_>>(),
+                    "{at}: keys"
+                );
+                for (k, v) in x {
+                    same(v, &y[k], &format!("{at}.{k}"));
+                }
+            }
+            _ => assert_eq!(a, b, "{at}"),
+        }
+    }
+
+    /// Run `args` on `inputs` with both engines; return the fast lane's JSON.
+    fn both_engines(inputs: &[&Path], args: &[&str]) -> serde_json::Value {
+        let mut full: Vec<&str> = args.to_vec();
+        full.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+        let fast = json(&full);
+        full.extend(["--engine", "general"]);
+        let general = json(&full);
+        same(&fast, &general, &args.join(" "));
+        fast
+    }
+
+    /// Sum of v * 1000 over the rows of the extract where `keep(i, j)`.
+    fn independent_sum(keep: impl Fn(&str, &str) -> bool) -> f64 {
+        let mut rdr = csv::Reader::from_path(real(BACI)).unwrap();
+        let mut sum = 0.0;
+        for r in rdr.records() {
+            let r = r.unwrap();
+            if keep(&r[1], &r[2]) {
+                sum += r[4].trim().parse::<f64>().unwrap() * 1000.0;
+            }
+        }
+        sum
+    }
+
+    #[test]
+    fn pair_profile_agrees_with_the_general_engine_and_the_file() {
+        let p = both_engines(
+            &[&real(BACI)],
+            &["profile", "-r", "ZAF", "-p", "AFG", "-n", "5"],
+        );
+        let flows = &p["flows"][0];
+        assert_eq!(flows["year"], "2021");
+        let x = independent_sum(|i, j| i == "710" && j == "4");
+        let m = independent_sum(|i, j| i == "4" && j == "710");
+        assert_close(flows["exports"].as_f64().unwrap(), x, "ZAF->AFG");
+        assert_close(flows["imports"].as_f64().unwrap(), m, "AFG->ZAF");
+        assert_close(flows["balance"].as_f64().unwrap(), x - m, "balance");
+        let top = p["top_products"].as_array().unwrap();
+        assert_eq!(top.len(), 5);
+        assert_eq!(top[0]["product"], "190110");
+        let values: Vec<f64> = top.iter().map(|r| r["value"].as_f64().unwrap()).collect();
+        assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
+        // Chapter totals add up to the flows both ways.
+        let ch = p["chapters"].as_array().unwrap();
+        let sum = |k: &str| ch.iter().filter_map(|r| r[k].as_f64()).sum::<f64>();
+        assert_close(sum("exports"), x, "chapters exports");
+        assert_close(sum("imports"), m, "chapters imports");
+        assert!(
+            ch.iter()
+                .any(|r| r["chapter"] == "08" && r["name"] == "Fruit & nuts")
+        );
+    }
+
+    #[test]
+    fn reporter_profile_agrees_with_the_general_engine() {
+        for r in ["ZAF", "AFG"] {
+            let p = both_engines(&[&real(BACI)], &["profile", "-r", r]);
+            let top = p["top_partners"].as_array().unwrap();
+            assert_eq!(top.len(), 10, "{r}");
+            let hhi = p["concentration"][0]["hhi"].as_f64().unwrap();
+            assert!(hhi > 0.0 && hhi <= 1.0, "{r}: {hhi}");
+        }
+        // KAZ is only an importer in the extract: exports unknown, not zero, and no
+        // concentration of exports.
+        let kaz = both_engines(&[&real(BACI)], &["profile", "-r", "KAZ"]);
+        assert!(kaz["flows"][0]["exports"].is_null(), "{kaz}");
+        assert!(kaz["concentration"][0]["hhi"].is_null(), "{kaz}");
+        assert_eq!(kaz["concentration"][0]["products"], 0, "{kaz}");
+        assert_close(
+            kaz["flows"][0]["imports"].as_f64().unwrap(),
+            independent_sum(|_, j| j == "398"),
+            "KAZ imports",
+        );
+    }
+
+    #[test]
+    fn world_table_agrees_with_the_general_engine_and_the_file() {
+        let w = both_engines(&[&real(BACI)], &["world"]);
+        let rows = w.as_array().unwrap();
+        assert_eq!(rows[0]["country"], "ZAF");
+        assert_eq!(rows[0]["rank"], 1);
+        assert_close(
+            rows[0]["exports"].as_f64().unwrap(),
+            independent_sum(|i, _| i == "710"),
+            "ZAF exports",
+        );
+        let imports: f64 = rows.iter().filter_map(|r| r["imports"].as_f64()).sum();
+        assert_close(
+            imports,
+            independent_sum(|_, _| true),
+            "all imports = all rows",
+        );
+    }
+
+    #[test]
+    fn several_years_and_code_tables() {
+        // The extract again as a second year, so a glob reads two files.
+        let dir = tempfile::tempdir().unwrap();
+        let text = std::fs::read_to_string(real(BACI)).unwrap();
+        std::fs::write(dir.path().join("baci_2021.csv"), &text).unwrap();
+        std::fs::write(
+            dir.path().join("baci_2022.csv"),
+            text.replace("\n2021,", "\n2022,"),
+        )
+        .unwrap();
+        let glob = dir.path().join("baci_*.csv");
+        let codes = real("baci-codes/product_codes_HS92_V202401.csv");
+        let p = both_engines(
+            &[&glob, &codes],
+            &["profile", "-r", "ZAF", "-p", "AFG", "--years", "2021,2022"],
+        );
+        let flows = p["flows"].as_array().unwrap();
+        assert_eq!(flows.len(), 2);
+        assert_eq!(flows[1]["year"], "2022");
+        assert_eq!(flows[0]["exports"], flows[1]["exports"]);
+        let name = p["top_products"][0]["name"].as_str().unwrap_or("");
+        assert!(name.starts_with("Food preparations"), "{p}");
+        let w = both_engines(&[&glob], &["world", "--years", "2022", "-n", "3"]);
+        assert_eq!(w.as_array().unwrap().len(), 3);
+        assert_eq!(w[0]["year"], "2022");
+    }
+
+    #[test]
+    fn baci_layout_parquet_gives_the_same_figures() {
+        let dir = tempfile::tempdir().unwrap();
+        let pq = dir.path().join("baci.parquet");
+        let (_, stderr) = succeeds(
+            tradestat()
+                .args(["convert", "--keep-layout", "-o"])
+                .arg(&pq)
+                .arg(real(BACI)),
+        );
+        assert!(stderr.contains("wrote 71192 rows"), "{stderr}");
+        let baci = real(BACI);
+        for args in [
+            vec!["profile", "-r", "ZAF", "-p", "AFG"],
+            vec!["profile", "-r", "AFG"],
+            vec!["world"],
+        ] {
+            let csv = {
+                let mut a = args.clone();
+                a.push(baci.to_str().unwrap());
+                json(&a)
+            };
+            let parquet = both_engines(&[&pq], &args);
+            same(&csv, &parquet, &format!("{args:?} csv vs parquet"));
+        }
+        // The general commands read it too, with the same totals as the CSV.
+        let sum = |f: &Path| {
+            let (out, _) = succeeds(
+                tradestat()
+                    .args([
+                        "summary", "-r", "ZAF", "-p", "world", "--output", "json", "-q",
+                    ])
+                    .arg(f),
+            );
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            v[0]["exports"].as_f64().unwrap()
+        };
+        assert_close(sum(&pq), sum(&real(BACI)), "summary on Parquet");
+        let items = inspect_items(&[], &pq);
+        assert!(
+            items.values().any(|v| v.contains("BACI layout")),
+            "{items:?}"
+        );
+    }
+
+    #[test]
+    fn requests_the_lane_cannot_answer_are_refused_or_sent_to_the_general_engine() {
+        let baci = real(BACI);
+        let e = fails(
+            tradestat()
+                .args(["profile", "-r", "ZAF", "-p", "ZAF"])
+                .arg(&baci),
+        );
+        assert!(e.contains("both ZAF"), "{e}");
+        let e = fails(
+            tradestat()
+                .args(["profile", "-r", "ZAF", "-p", "world"])
+                .arg(&baci),
+        );
+        assert!(e.contains("leave out --partner"), "{e}");
+        let e = fails(
+            tradestat()
+                .args(["convert", "--keep-layout", "-o", "x.parquet"])
+                .arg(fixture("small_bilateral.csv")),
+        );
+        assert!(e.contains("needs BACI inputs"), "{e}");
+        // --products is not in the lane: the general engine answers it.
+        let (out, _) = succeeds(
+            tradestat()
+                .args([
+                    "profile",
+                    "-r",
+                    "ZAF",
+                    "-p",
+                    "AFG",
+                    "--products",
+                    "19",
+                    "-q",
+                ])
+                .arg(&baci),
+        );
+        assert!(out.contains("190110") && !out.contains("621133"), "{out}");
+    }
+
+    #[test]
+    fn no_spinner_when_stderr_is_not_a_terminal() {
+        let (_, stderr) = succeeds(tradestat().args(["world"]).arg(real(BACI)));
+        assert!(
+            stderr.lines().all(|l| l.starts_with("note: ")),
+            "{stderr:?}"
         );
     }
 }

@@ -3,11 +3,12 @@
 Answers `--version`, `profile FILE -r A [-p B] --output json`, `world FILE --output json`,
 `convert FILE -o OUT.parquet` and `chart KIND -o FILE` with tradestat's JSON shapes, computed
 with the polars peer. Its version string contains "mock", so bench/run will not write its
-numbers into BENCHMARKS.md.
+numbers into BENCHMARKS.md. MOCK_TRADESTAT_BREAK=profile|world makes it get a figure wrong.
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -81,6 +82,8 @@ def main(argv: list) -> int:
     else:
         print(f"mock tradestat: unknown command {cmd}", file=sys.stderr)
         return 2
+    if os.environ.get("MOCK_TRADESTAT_BREAK") == cmd:  # to test the disagreement path
+        (doc["flows"] if cmd == "profile" else doc)[0]["exports"] *= 1.001
     json.dump(doc, sys.stdout, indent=1)
     print()
     return 0

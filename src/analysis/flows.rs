@@ -549,7 +549,11 @@ pub(crate) fn hhi_of(values: LazyFrame, year: Option<i32>) -> Result<DataFrame> 
             }
             .alias("year"),
             col("n").cast(DataType::Int64).alias("products"),
-            col("hhi"),
+            // No exports, no concentration (not zero).
+            when(col("n").gt(lit(0.0)))
+                .then(col("hhi"))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("hhi"),
         ])
         .collect()
         .map_err(Error::polars("cannot compute the concentration"))

@@ -304,8 +304,9 @@ pub(crate) fn baci_typed(info: &FileInfo) -> Result<LazyFrame> {
         // Quoted, space-padded, "NA" when missing.
         let q = col("q").str().strip_chars(lit(NULL));
         when(q.clone().eq(lit("NA")).or(q.clone().eq(lit(""))))
-            .then(lit(NULL).cast(DataType::Float64))
-            .otherwise(q.strict_cast(DataType::Float64))
+            .then(lit(NULL).cast(DataType::String))
+            .otherwise(q)
+            .strict_cast(DataType::Float64)
     } else {
         lit(NULL).cast(DataType::Float64)
     };
@@ -355,7 +356,13 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
     )))?;
     if BACI_COLUMNS.iter().all(|c| schema.get(c).is_some()) {
         // The general engine reads it through the BACI plan, as text like a CSV file.
-        let sniffed = sniff::sniff_bytes(path, BACI_COLUMNS.join(",").as_bytes())?;
+        let names: Vec<String> = BACI_COLUMNS.iter().map(|c| c.to_string()).collect();
+        let sniffed = Sniffed {
+            delimiter: b',',
+            header: names.clone(),
+            normalised: names,
+            bom: false,
+        };
         let source = source_label(Layout::Baci, label);
         let ctx = Context {
             sniffed: &sniffed,

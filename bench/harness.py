@@ -1,0 +1,498 @@
+#!/usr/bin/env python3
+"""The measuring half of bench/run (which sets up the venv, hyperfine, the binary and the data,
+then calls this). Standard library only; run with the bench venv's python so that the peers
+find their packages.
+
+For every size: one run of every engine and workload under /usr/bin/time -v (peak RSS and the
+result), the agreement check, then the timings (hyperfine for tradestat, the peers' own
+in-process repetitions). Then Parquet, the panel and the chart. Prints the tables and rewrites
+the results section of BENCHMARKS.md, unless an engine disagreed (exit 1, nothing written).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+import compare as cmp  # noqa: E402
+import normalise_tradestat as nt  # noqa: E402
+
+PEERS = ["pandas", "polars", "duckdb"]
+PANEL_PEERS = ["polars", "duckdb"]
+WORKLOADS = ["W1", "W2", "W3"]
+WDESC = {"W1": "pair KAZ-MEX", "W2": "profile CHN", "W3": "world table"}
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+# goals of the issue: tradestat time <= factor x peer time; pandas: tradestat >= 4x faster
+GOAL_TIME = {"duckdb": 0.5, "polars": 0.8, "pandas": 0.25}
+GOAL_MEM_DUCKDB = 0.6
+GOAL_PARQUET_S = 0.25
+GOAL_PANEL_MB = 2000.0
+GOAL_CHART_S = 0.1
+
+INTRO = """# Benchmarks
+
+How fast `tradestat` answers three everyday questions on BACI-layout CSV files, against the same
+questions written by a competent user of pandas, polars (Python) and DuckDB. Everything below the
+results marker is written by `bench/run`; do not edit it by hand.
+
+## Method
+
+- **Data**: `bench/gen.py` writes deterministic synthetic files in the exact CEPII BACI layout
+  (quoted header, HS6 codes that lose their leading zero, values in thousands of USD, quantities
+  as quoted space-padded strings with `NA`s), using the real BACI V202401 country and HS17
+  product code lists. Country sizes are Zipf-like; 1M and 10M rows for one year, and a 5-year
+  panel of 10M rows per year.
+- **Workloads**: W1 pair summary KAZ (398) - MEX (484): flows both ways, top 10 HS6 products,
+  HS2 chapters both ways. W2 profile of CHN (156): exports and imports, top 10 partners by
+  turnover, HHI of its HS6 exports. W3 world table: exports, imports, balance and turnover of
+  every country, ranked. Each run reads the file from scratch.
+- **Agreement**: every engine's result is converted to one normalised form (USD, ISO3 codes) and
+  compared with every other's (same keys and ranking, numbers within a relative 1e-9);
+  `bench/run` refuses to write results if any figure differs.
+- **Timing**: tradestat is the median wall time of the whole process over the runs
+  (`hyperfine --warmup 1`, file in the page cache). The peers are timed *inside* Python, after
+  interpreter start-up and imports, over the same number of repetitions after one unrecorded
+  warm-up repetition: Python start-up and imports (typically 0.1-0.5 s) are not counted for them,
+  which deliberately favours the peers.
+- **Memory**: peak resident memory (max RSS from `/usr/bin/time -v`) of one whole process doing
+  the workload once, for every engine (for the peers this includes the Python interpreter and the
+  imported library).
+- **Machine**: the one named with the results; 2 cores is the project's standard machine, so
+  multi-threaded engines get little help from threads.
+
+Run `bench/run` (see `bench/README.md`) to reproduce.
+
+"""
+
+
+def die(msg: str) -> None:
+    print(f"bench: error: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def log(msg: str) -> None:
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- running things
+
+def time_v(cmd: list[str], stdout_path: Path) -> tuple[float, float]:
+    """Run cmd once under /usr/bin/time -v; stdout to stdout_path. -> (peak MB, wall s)."""
+    err_path = stdout_path.with_suffix(".time.txt")
+    with stdout_path.open("wb") as out, err_path.open("wb") as err:
+        t0 = time.perf_counter()
+        p = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=out, stderr=err)
+        wall = time.perf_counter() - t0
+    text = err_path.read_text(errors="replace")
+    if p.returncode != 0:
+        own = text.split("\tCommand being timed:")[0]
+        die(f"{shlex.join(cmd)} exited {p.returncode}; its stderr ends:\n{own[-3000:]}")
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    if not m:
+        die(f"no 'Maximum resident set size' in /usr/bin/time output for {shlex.join(cmd)}")
+    return int(m.group(1)) * 1024 / 1e6, wall
+
+
+def hyperfine(cmd: list[str], runs: int, json_path: Path) -> float:
+    """Median wall seconds of cmd over `runs` runs (one warm-up), via hyperfine, no shell."""
+    args = ["hyperfine", "--warmup", "1", "--runs", str(runs), "-N", "--style", "none",
+            "--export-json", str(json_path), shlex.join(cmd)]
+    p = subprocess.run(args, capture_output=True, text=True)
+    if p.returncode != 0:
+        die(f"hyperfine failed for {shlex.join(cmd)}:\n{p.stdout}{p.stderr}")
+    res = json.loads(json_path.read_text())["results"][0]
+    return float(res.get("median") or statistics.median(res["times"]))
+
+
+def peer_cmd(python: str, engine: str, workload: str, file: str, repeat: int) -> list[str]:
+    return [python, str(BENCH / "peers" / f"{engine}_bench.py"), workload, file,
+            "--repeat", str(repeat)]
+
+
+def read_json(path: Path):
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        die(f"cannot read {path}: {e}")
+
+
+class Bench:
+    def __init__(self, a: argparse.Namespace):
+        self.a = a
+        self.ts = a.tradestat
+        self.py = sys.executable
+        self.out = Path(a.results_dir)
+        if self.out.is_dir():  # our own folder under target/: no stale results
+            shutil.rmtree(self.out)
+        self.out.mkdir(parents=True)
+        self.rows: list[dict] = []        # table rows
+        self.disagreements: list[str] = []
+        self.info: dict = {}
+
+    def ts_cmd(self, workload: str, file: str) -> list[str]:
+        return [self.ts] + [x.format(file=file) for x in nt.COMMANDS[workload]]
+
+    # -- one result + peak memory per engine, then agreement
+    def results(self, tag: str, workload: str, file: str, engines: list[str],
+                with_ts: bool = True) -> dict[str, dict]:
+        res, mem = {}, {}
+        if with_ts:
+            raw = self.out / f"{tag}-{workload}-tradestat.raw.json"
+            mem["tradestat"], _ = time_v(self.ts_cmd(workload, file), raw)
+            try:
+                res["tradestat"] = nt.normalise_text(workload, raw.read_text())
+            except (nt.FormatError, KeyError, TypeError, ValueError) as e:
+                die(f"{tag} {workload}: tradestat's JSON ({raw}) is not as expected: {e}\n"
+                    f"  fix FIELDS / the normaliser in bench/normalise_tradestat.py")
+            (self.out / f"{tag}-{workload}-tradestat.json").write_text(json.dumps(res["tradestat"]))
+        for e in engines:
+            path = self.out / f"{tag}-{workload}-{e}.json"
+            mem[e], _ = time_v(peer_cmd(self.py, e, workload, file, 1), path)
+            res[e] = read_json(path)["result"]
+        agree = {e: True for e in res}
+        names = list(res)
+        for x in range(len(names)):
+            for y in range(x + 1, len(names)):
+                d = cmp.compare(res[names[x]], res[names[y]], workload)
+                if d:
+                    agree[names[x]] = agree[names[y]] = False
+                    msg = [f"{tag} {workload}: {names[x]} vs {names[y]}: {len(d)} difference(s)"]
+                    msg += [f"  {line}" for line in d[:cmp.MAX_REPORTED]]
+                    if len(d) > cmp.MAX_REPORTED:
+                        msg.append(f"  ... and {len(d) - cmp.MAX_REPORTED} more")
+                    self.disagreements.append("\n".join(msg))
+                    print("\n".join(msg), flush=True)
+        ok = all(agree.values())
+        what = f"all {len(res)} engines agree" if len(res) > 1 else "done"
+        log(f"{tag} {workload}: {what if ok else 'DISAGREEMENT'}"
+            f" (peak MB: {', '.join(f'{k} {v:.0f}' for k, v in mem.items())})")
+        return {e: {"result": res[e], "peak_mb": mem[e], "agree": agree[e]} for e in res}
+
+    def timings(self, tag: str, workload: str, file: str, engines: list[str],
+                with_ts: bool = True) -> dict[str, float]:
+        t = {}
+        if with_ts:
+            t["tradestat"] = hyperfine(self.ts_cmd(workload, file), self.a.runs,
+                                       self.out / f"{tag}-{workload}-tradestat.hyperfine.json")
+        for e in engines:
+            path = self.out / f"{tag}-{workload}-{e}.times.json"
+            p = subprocess.run(peer_cmd(self.py, e, workload, file, self.a.runs + 1),
+                               capture_output=True, text=True)
+            if p.returncode != 0:
+                die(f"{e} {workload} on {file} exited {p.returncode}:\n{p.stderr[-2000:]}")
+            path.write_text(p.stdout)
+            times = json.loads(p.stdout)["times"][1:]  # first repetition = warm-up
+            t[e] = statistics.median(times)
+        log(f"{tag} {workload}: median s: {', '.join(f'{k} {v:.3f}' for k, v in t.items())}")
+        return t
+
+    def add(self, section: str, workload: str, info: dict, times: dict) -> None:
+        for e, r in info.items():
+            self.rows.append({"section": section, "workload": workload, "engine": e,
+                              "median_s": times.get(e), "peak_mb": r["peak_mb"],
+                              "agree": r["agree"]})
+
+    # -- the parts
+    def size(self, size: str) -> None:
+        file = f"{self.a.data_dir}/baci_{size}.csv"
+        if not Path(file).is_file():
+            die(f"{file} missing (bench/run generates it)")
+        warm(file)
+        tag = f"csv{size}"
+        infos = {w: self.results(tag, w, file, PEERS) for w in WORKLOADS}
+        if self.disagreements and not self.a.keep_going:
+            return
+        warm_check()
+        for w in WORKLOADS:
+            self.add(size, w, infos[w], self.timings(tag, w, file, PEERS))
+
+    def parquet(self, size: str) -> None:
+        csv = f"{self.a.data_dir}/baci_{size}.csv"
+        pq = f"{self.a.data_dir}/baci_{size}.parquet"
+        if Path(pq).exists():
+            Path(pq).unlink()
+        t0 = time.perf_counter()
+        p = subprocess.run([self.ts, "convert", csv, "-o", pq], capture_output=True, text=True)
+        if p.returncode != 0 or not Path(pq).is_file():
+            die(f"tradestat convert {csv} -o {pq} failed ({p.returncode}):\n{p.stderr[-2000:]}")
+        self.info["convert_s"] = time.perf_counter() - t0
+        self.info["parquet_mb"] = Path(pq).stat().st_size / 1e6
+        warm(pq)
+        tag = f"parquet{size}"
+        for w in WORKLOADS:
+            info = self.results(tag, w, pq, [])
+            # the Parquet answer must be the CSV answer
+            csv_res = self.out / f"csv{size}-{w}-tradestat.json"
+            if csv_res.is_file():
+                d = cmp.compare(info["tradestat"]["result"], read_json(csv_res), w)
+                if d:
+                    info["tradestat"]["agree"] = False
+                    msg = "\n".join([f"{tag} {w}: tradestat on Parquet vs on CSV: {len(d)} "
+                                     "difference(s)"] + [f"  {x}" for x in d[:cmp.MAX_REPORTED]])
+                    self.disagreements.append(msg)
+                    print(msg, flush=True)
+            if self.disagreements and not self.a.keep_going:
+                return
+            self.add(f"{size} Parquet", w, info, self.timings(tag, w, pq, []))
+
+    def panel(self) -> None:
+        glob = f"{self.a.data_dir}/panel/baci_Y*.csv"
+        files = sorted(Path(self.a.data_dir, "panel").glob("baci_Y*.csv"))
+        if len(files) != 5:
+            die(f"panel: expected 5 files matching {glob}, found {len(files)}")
+        for f in files:
+            warm(str(f))
+        info = self.results("panel", "W2", glob, PANEL_PEERS)
+        if self.disagreements and not self.a.keep_going:
+            return
+        self.add("panel", "W2", info, self.timings("panel", "W2", glob, PANEL_PEERS))
+
+    def chart(self) -> None:
+        png = f"{self.a.data_dir}/chart.png"
+        cmd = [self.ts, "chart", "trend", "-o", png]
+        mem, _ = time_v(cmd, self.out / "chart.stdout")
+        if not Path(png).is_file():
+            die(f"{shlex.join(cmd)} wrote no {png}")
+        t = hyperfine(cmd, self.a.runs, self.out / "chart.hyperfine.json")
+        log(f"chart trend: median {t:.3f} s, peak {mem:.0f} MB")
+        self.rows.append({"section": "chart", "workload": "chart trend", "engine": "tradestat",
+                          "median_s": t, "peak_mb": mem, "agree": None})
+
+
+def warm(path: str) -> None:
+    with open(path, "rb") as f:
+        while f.read(1 << 24):
+            pass
+
+
+def warm_check() -> None:
+    load1 = os.getloadavg()[0]
+    if load1 > 0.7:
+        log(f"warning: load average {load1:.2f} before timing: another process is busy, "
+            "timings will be noisy")
+
+
+# ---------------------------------------------------------------- report
+
+def fmt_s(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return f"{x:.3f}" if x < 10 else f"{x:.1f}"
+
+
+def find(rows, **kw):
+    for r in rows:
+        if all(r.get(k) == v for k, v in kw.items()):
+            return r
+    return None
+
+
+def results_tables(rows: list[dict]) -> list[str]:
+    out = []
+    sections = list(dict.fromkeys(r["section"] for r in rows))
+    for s in sections:
+        if s == "chart":
+            continue
+        if s == "panel":
+            title = "5-year panel, CSV (5 x 10M rows, glob `panel/baci_Y*.csv`)"
+        elif s.endswith(" Parquet"):
+            title = (f"{s.split()[0]} rows, Parquet written by `tradestat convert` "
+                     "(tradestat only; agree = same figures as on the CSV)")
+        else:
+            title = f"{s} rows, CSV"
+        out += [f"### {title}", "",
+                "| workload | engine | median s | tradestat / engine | peak MB | agree |",
+                "|---|---|---:|---:|---:|---|"]
+        for r in rows:
+            if r["section"] != s:
+                continue
+            ts = find(rows, section=s, workload=r["workload"], engine="tradestat")
+            ratio = "-"
+            if ts and ts["median_s"] and r["median_s"]:
+                ratio = f"{ts['median_s'] / r['median_s']:.2f}"
+            out.append(f"| {r['workload']} {WDESC.get(r['workload'], '')} | {r['engine']} | "
+                       f"{fmt_s(r['median_s'])} | {ratio} | {r['peak_mb']:.0f} | "
+                       f"{'yes' if r['agree'] else 'no'} |")
+        out.append("")
+    ch = find(rows, section="chart")
+    if ch:
+        out += ["### Chart", "",
+                f"`tradestat chart trend -o chart.png` (embedded data, default slide size): "
+                f"median {fmt_s(ch['median_s'])} s, peak {ch['peak_mb']:.0f} MB.", ""]
+    return out
+
+
+def goals(rows: list[dict], sizes: list[str]) -> list[str]:
+    """Each goal from the numbers; a goal whose measurement was not made says so."""
+    size = max(sizes, key=lambda s: float(s.rstrip("M")))
+    lines = [f"### Goals ({size} rows unless said otherwise; computed from the tables above)", "",
+             "| goal | measured | met |", "|---|---|---|"]
+
+    def row(goal: str, measured: str, met: bool | None) -> None:
+        lines.append(f"| {goal} | {measured} | "
+                     f"{'not measured' if met is None else 'met' if met else 'NOT met'} |")
+
+    for w in WORKLOADS:
+        ts = find(rows, section=size, workload=w, engine="tradestat")
+        for e, factor in GOAL_TIME.items():
+            r = find(rows, section=size, workload=w, engine=e)
+            if e == "pandas":
+                goal = f"{w} at least 4x faster than pandas"
+                if ts and r:
+                    sp = r["median_s"] / ts["median_s"]
+                    row(goal, f"pandas time / tradestat time = {sp:.2f}", sp >= 1 / factor)
+                else:
+                    row(goal, "-", None)
+            else:
+                goal = f"{w} time <= {factor}x {e}"
+                if ts and r:
+                    q = ts["median_s"] / r["median_s"]
+                    row(goal, f"{q:.2f}x", q <= factor)
+                else:
+                    row(goal, "-", None)
+        r = find(rows, section=size, workload=w, engine="duckdb")
+        goal = f"{w} peak memory <= {GOAL_MEM_DUCKDB}x DuckDB"
+        if ts and r:
+            q = ts["peak_mb"] / r["peak_mb"]
+            row(goal, f"{q:.2f}x ({ts['peak_mb']:.0f} / {r['peak_mb']:.0f} MB)", q <= GOAL_MEM_DUCKDB)
+        else:
+            row(goal, "-", None)
+    for w in WORKLOADS:
+        r = find(rows, section=f"{size} Parquet", workload=w, engine="tradestat")
+        row(f"{w} on Parquet < {GOAL_PARQUET_S} s", f"{fmt_s(r['median_s'])} s" if r else "-",
+            (r["median_s"] < GOAL_PARQUET_S) if r else None)
+    r = find(rows, section="panel", workload="W2", engine="tradestat")
+    row(f"panel W2 peak memory < {GOAL_PANEL_MB / 1000:g} GB", f"{r['peak_mb']:.0f} MB" if r else "-",
+        (r["peak_mb"] < GOAL_PANEL_MB) if r else None)
+    r = find(rows, section="chart")
+    row(f"chart trend < {GOAL_CHART_S} s", f"{fmt_s(r['median_s'])} s" if r else "-",
+        (r["median_s"] < GOAL_CHART_S) if r else None)
+    lines.append("")
+    return lines
+
+
+def machine() -> dict:
+    model = "?"
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+            if line.startswith("Model name:"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return {"cpu": model, "cores": os.cpu_count(), "ram": mem, "os": platform.platform()}
+
+
+def versions(ts: str) -> dict:
+    v = {}
+    p = subprocess.run([ts, "--version"], capture_output=True, text=True)
+    v["tradestat"] = re.sub(r"^tradestat\s+", "", (p.stdout.strip().splitlines() or ["?"])[0])
+    v["python"] = platform.python_version()
+    for pkg in ("pandas", "polars", "duckdb", "numpy", "pyarrow"):
+        try:
+            v[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            v[pkg] = "not installed"
+    p = subprocess.run(["hyperfine", "--version"], capture_output=True, text=True)
+    v["hyperfine"] = p.stdout.strip().split()[-1] if p.stdout.strip() else "?"
+    return v
+
+
+def report(b: Bench, sizes: list[str]) -> str:
+    m, v = machine(), versions(b.ts)
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"_Generated by `bench/run {' '.join(b.a.argv)}`, {now}._".replace("`bench/run `",
+                                                                               "`bench/run`"), ""]
+    lines += [f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM ({m['os']}); "
+              f"load average before the run {b.info.get('load', 0):.2f}. Runs per measurement: "
+              f"{b.a.runs}.", ""]
+    lines += ["Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + ".", ""]
+    lines += results_tables(b.rows)
+    if "convert_s" in b.info:
+        lines += [f"`tradestat convert` to Parquet took {b.info['convert_s']:.1f} s "
+                  f"({b.info['parquet_mb']:.0f} MB file).", ""]
+    lines += goals(b.rows, sizes)
+    return "\n".join(lines)
+
+
+def write_benchmarks_md(path: Path, body: str) -> None:
+    text = path.read_text() if path.is_file() else INTRO + f"## Results\n\n{START}\n{END}\n"
+    if START not in text or END not in text or text.index(START) > text.index(END):
+        text = text.rstrip("\n") + f"\n\n## Results\n\n{START}\n{END}\n"
+    head, rest = text.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    path.write_text(f"{head}{START}\n{body.rstrip()}\n{END}{tail}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="bench/run's measuring half (call bench/run)")
+    ap.add_argument("--sizes", default="1M,10M")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--skip-panel", action="store_true")
+    ap.add_argument("--skip-parquet", action="store_true")
+    ap.add_argument("--skip-chart", action="store_true")
+    ap.add_argument("--keep-going", action="store_true",
+                    help="time everything even after a disagreement (still writes nothing)")
+    ap.add_argument("--tradestat", required=True)
+    ap.add_argument("--data-dir", default="target/bench-data")
+    ap.add_argument("--results-dir", default="target/bench-results")
+    ap.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+    ap.add_argument("--argv", default="", help="bench/run's own arguments, for the report")
+    a = ap.parse_args()
+    a.argv = shlex.split(a.argv)
+    if a.runs < 1:
+        die("--runs must be >= 1")
+    sizes = [s for s in a.sizes.split(",") if s]
+    b = Bench(a)
+    b.info["load"] = os.getloadavg()[0]
+    for s in sizes:
+        b.size(s)
+    if not a.skip_parquet and not (b.disagreements and not a.keep_going):
+        b.parquet(max(sizes, key=lambda s: float(s.rstrip("M"))))
+    if not a.skip_panel and not (b.disagreements and not a.keep_going):
+        b.panel()
+    if not a.skip_chart and not (b.disagreements and not a.keep_going):
+        b.chart()
+    if b.disagreements and not a.keep_going:
+        print(f"\nbench: {len(b.disagreements)} disagreement(s) (above): nothing timed, "
+              "BENCHMARKS.md not written", file=sys.stderr)
+        sys.exit(1)
+    body = report(b, sizes)
+    (Path(a.results_dir) / "results.json").write_text(json.dumps(
+        {"rows": b.rows, "info": b.info, "disagreements": b.disagreements}, indent=1))
+    print(body)
+    if b.disagreements:
+        print(f"\nbench: {len(b.disagreements)} disagreement(s) (above): BENCHMARKS.md not written",
+              file=sys.stderr)
+        sys.exit(1)
+    if "mock" in versions(b.ts)["tradestat"].lower() and \
+            Path(a.benchmarks_md).resolve() == (ROOT / "BENCHMARKS.md").resolve():
+        log("tradestat is the mock (bench/testdata): BENCHMARKS.md not written "
+            "(set BENCHMARKS_MD=other.md to test the writing)")
+        return
+    write_benchmarks_md(Path(a.benchmarks_md), body)
+    log(f"results written to {a.benchmarks_md}")
+
+
+if __name__ == "__main__":
+    main()
