@@ -5,7 +5,7 @@
 
 FILE holds either a peer's output ({"times": ..., "result": NORMALISED}) or a bare NORMALISED
 object (bench/normalise_tradestat.py). Same keys, same ranking order, numbers equal within a
-relative 1e-9 (absolute 1e-6 near zero). Rows whose ranking value is equal within that tolerance
+relative 1e-9 (absolute 1e-6 USD near zero; 1e-12 for the HHI). Rows whose ranking value is equal within that tolerance
 may come in either order. Prints every difference and exits 1 if there is any, 0 if all agree.
 """
 from __future__ import annotations
@@ -16,7 +16,8 @@ import json
 import sys
 from pathlib import Path
 
-REL, ABS = 1e-9, 1e-6
+REL, ABS = 1e-9, 1e-6   # USD amounts
+ABS_SHARE = 1e-12       # shares and indices (hhi), which are small by nature
 # ranked lists: name -> index of the value they are ranked by (descending)
 RANKED = {"top": 1, "rows": 4}
 RANKED_W2 = {"top": 3}
@@ -26,8 +27,8 @@ ROW_FIELDS = {("top", 2): ["product", "value"], ("top", 4): ["partner", "exports
 MAX_REPORTED = 25
 
 
-def close(a: float, b: float) -> bool:
-    return abs(a - b) <= max(REL * max(abs(a), abs(b)), ABS)
+def close(a: float, b: float, abs_tol: float = ABS) -> bool:
+    return abs(a - b) <= max(REL * max(abs(a), abs(b)), abs_tol)
 
 
 def diff(a, b, path: str, out: list[str], rank_index: dict) -> None:
@@ -35,7 +36,7 @@ def diff(a, b, path: str, out: list[str], rank_index: dict) -> None:
         if a != b:
             out.append(f"{path}: {a!r} != {b!r}")
     elif isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        if not close(float(a), float(b)):
+        if not close(float(a), float(b), ABS_SHARE if path.startswith("hhi") else ABS):
             rel = abs(a - b) / max(abs(a), abs(b))
             out.append(f"{path}: {a!r} != {b!r} (relative difference {rel:.3g})")
     elif isinstance(a, str) and isinstance(b, str):

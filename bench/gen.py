@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -249,6 +250,25 @@ def write_baci_csv(df: pl.DataFrame, out: Path) -> None:
     tmp.replace(out)
 
 
+ROW_STYLE = re.compile(rb'^\d{4},\d{1,3},\d{1,3},\d{5,6},\d+(\.\d{1,3})?,"(?=[ \d.NA]{13}")'
+                       rb' *(\d+\.\d{3}|NA)"\r\n$')
+
+
+def check_style(out: Path, extract: Path, n: int = 1000) -> None:
+    """The first lines of `out` and of the real BACI extract have the same shape."""
+    if not extract.is_file():
+        print(f"gen.py: note: {extract} not found, style not checked", file=sys.stderr)
+        return
+    for path in (extract, out):
+        with path.open("rb") as f:
+            lines = [f.readline() for _ in range(n)]
+        if lines[0] != b'"t","i","j","k","v","q"\r\n':
+            die(f"{path}: header {lines[0]!r} is not BACI's")
+        bad = [ln for ln in lines[1:] if ln and not ROW_STYLE.match(ln)]
+        if bad:
+            die(f"{path}: line {bad[0]!r} is not in the style of the BACI extract")
+
+
 def parse_rows(s: str) -> int:
     s = s.strip().upper().replace("_", "")
     mult = {"K": 1_000, "M": 1_000_000}.get(s[-1:], 1)
@@ -279,6 +299,7 @@ def main() -> None:
     a.output.parent.mkdir(parents=True, exist_ok=True)
     write_baci_csv(df, a.output)
     t2 = time.perf_counter()
+    check_style(a.output, codes_dir.parent / "baci-extract" / "ExampleTradeData.csv")
     print(f"gen.py: {a.output}: {df.height:,} rows, year {a.year}, seed {a.seed}: "
           f"sampled in {t1 - t0:.1f} s, written in {t2 - t1:.1f} s "
           f"({a.output.stat().st_size / 1e6:,.0f} MB)", file=sys.stderr)

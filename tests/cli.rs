@@ -3291,6 +3291,59 @@ mod fast_lane {
         assert!(out.contains("190110") && !out.contains("621133"), "{out}");
     }
 
+    /// A BACI file above the size validated line by line before the scan (64 MiB), with
+    /// `bad` as the `t,i,j` of line `at`; every other line is ZAF -> AFG, 1.5 thousand USD.
+    fn big_file(dir: &Path, bad: &str, at: usize) -> (PathBuf, usize) {
+        use std::io::Write;
+        let path = dir.join("big.csv");
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        writeln!(f, "\"t\",\"i\",\"j\",\"k\",\"v\",\"q\"").unwrap();
+        let rows = 1_900_000;
+        for n in 2..rows + 2 {
+            let tij = if n == at { bad } else { "2021,710,4" };
+            writeln!(f, "{tij},{},1.5,\"        0.010\"", 100000 + n % 50).unwrap();
+        }
+        f.flush().unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() > 64 * 1024 * 1024);
+        (path, rows)
+    }
+
+    #[test]
+    fn big_file_errors_name_the_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, _) = big_file(dir.path(), "2021,7x0,4", 1_234_567);
+        let e = fails(tradestat().args(["world"]).arg(&path));
+        assert!(
+            e.contains("big.csv:1234567: column 'i': expected a whole number, found '7x0'"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn big_file_the_typed_scan_cannot_read_goes_to_the_general_engine() {
+        // "2021.0" is a year for the readers, not an integer for the typed scan.
+        let dir = tempfile::tempdir().unwrap();
+        let (path, rows) = big_file(dir.path(), "2021.0,710,4", 5);
+        let (out, _) = succeeds(
+            tradestat()
+                .args(["world", "--output", "json", "-q"])
+                .arg(&path),
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let zaf = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["country"] == "ZAF")
+            .expect("a ZAF row");
+        assert_eq!(zaf["year"], "2021");
+        assert_close(
+            zaf["exports"].as_f64().unwrap(),
+            rows as f64 * 1500.0,
+            "exports",
+        );
+    }
+
     #[test]
     fn no_spinner_when_stderr_is_not_a_terminal() {
         let (_, stderr) = succeeds(tradestat().args(["world"]).arg(real(BACI)));

@@ -15,15 +15,16 @@ use polars::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::load::Dataset;
-use crate::read::{self, layout::Layout};
+use crate::read::baci_rows::{self, Columns, Row};
+use crate::read::{self, BaciSource, layout::Layout};
 use crate::reference::{countries, hs};
 use crate::schema::WORLD;
 
 /// The inputs of a dataset as one typed frame of flows: `year`, `i` (exporter code), `j`
-/// (importer code), `k` (product code as written), `v` (US dollars).
+/// (importer code), `k` (product code as a number), `v` (US dollars).
 pub struct Flows<'a> {
     ds: &'a Dataset,
-    lf: LazyFrame,
+    sources: Vec<BaciSource>,
     /// Country code -> canonical code, from our table, then the BACI code tables given.
     names: HashMap<i32, String>,
     /// Six-digit product code -> name, from the BACI product tables given.
@@ -74,7 +75,7 @@ fn keep_years(lf: LazyFrame, years: Option<&[i32]>) -> LazyFrame {
 
 /// The six-digit product code (BACI drops the leading zero: 71120 is 071120).
 fn product() -> Expr {
-    col("k").str().zfill(lit(6))
+    col("k").cast(DataType::String).str().zfill(lit(6))
 }
 
 /// `value` where `n > 0`, else empty: a direction without rows has no figure.
@@ -133,21 +134,11 @@ impl<'a> Flows<'a> {
         if ds.seed || ds.files.is_empty() || ds.files.iter().any(|f| f.layout != Layout::Baci) {
             return Ok(None);
         }
-        let parts = ds
+        let sources = ds
             .files
             .iter()
-            .map(read::baci_typed)
+            .map(read::baci_source)
             .collect::<Result<Vec<_>>>()?;
-        let lf = concat(parts, UnionArgs::default())
-            .map_err(Error::polars("cannot combine the inputs"))?
-            .select([
-                col("year"),
-                col("i"),
-                col("j"),
-                col("k"),
-                // v is in thousands of US dollars.
-                (col("v") * lit(1000.0)).alias("v"),
-            ]);
         let mut names = HashMap::new();
         let (old, new) = countries().numeric_pairs();
         for (o, n) in old.iter().zip(new) {
@@ -164,7 +155,7 @@ impl<'a> Flows<'a> {
         let products = ds.product_table_pairs().into_iter().collect();
         Ok(Some(Flows {
             ds,
-            lf,
+            sources,
             names,
             products,
         }))
@@ -207,12 +198,81 @@ impl<'a> Flows<'a> {
         concat(parts, UnionArgs::default()).map_err(Error::polars("cannot combine the inputs"))
     }
 
-    /// Collect with the streaming engine. When the typed scan fails, the line-by-line checks
-    /// name the line and column; when they find nothing wrong (text the checks accept but the
-    /// typed scan does not), `None` sends the question to the general engine.
-    pub fn collect(&self, lf: LazyFrame) -> Result<Option<DataFrame>> {
-        match lf.collect_with_engine(Engine::Streaming) {
-            Ok(r) => Ok(Some(r.unwrap_single())),
+    /// Run a stage (filters, partial sums) over every input and stack the results: `stage` on
+    /// the typed columns `year`, `i`, `j`, `k`, `v` (US dollars) of Parquet files, `csv` (the
+    /// same stage over hand-parsed rows) on CSV files.
+    ///
+    /// When the typed scan fails, the line-by-line checks name the line and column; when they
+    /// find nothing wrong (text the checks accept but the typed scan does not), `None` sends the
+    /// question to the general engine.
+    fn run(
+        &self,
+        stage: &dyn Fn(LazyFrame) -> LazyFrame,
+        csv: &CsvStage,
+    ) -> Result<Option<DataFrame>> {
+        let typed = |lf: LazyFrame| {
+            stage(
+                read::baci_columns(lf, false)
+                    // v is in thousands of US dollars.
+                    .with_column((col("v") * lit(1000.0)).alias("v")),
+            )
+        };
+        let mut parts: Vec<DataFrame> = Vec::new();
+        for source in &self.sources {
+            match source {
+                BaciSource::Parquet(lf) => {
+                    let done = typed(lf.clone())
+                        .collect_with_engine(Engine::Streaming)
+                        .map(|r| r.unwrap_single());
+                    match self.attempt(done)? {
+                        Some(df) => parts.push(df),
+                        None => return Ok(None),
+                    }
+                }
+                BaciSource::Csv {
+                    label,
+                    data,
+                    schema,
+                    separator,
+                } => {
+                    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+                    let columns = Columns::find(&names).ok_or_else(|| {
+                        Error::Request(format!("{label}: not a BACI file (t,i,j,k,v)"))
+                    })?;
+                    let done = csv(label, data, *separator, &columns)?
+                        .ok_or_else(|| PolarsError::ComputeError("not a plain BACI row".into()));
+                    match self.attempt(done)? {
+                        Some(df) => parts.push(df),
+                        None => return Ok(None),
+                    }
+                }
+            }
+        }
+        if parts.is_empty() {
+            // No rows at all: the stage's columns, from an empty typed frame.
+            let empty = DataFrame::empty_with_schema(&Schema::from_iter([
+                Field::new("t".into(), DataType::Int32),
+                Field::new("i".into(), DataType::Int32),
+                Field::new("j".into(), DataType::Int32),
+                Field::new("k".into(), DataType::Int32),
+                Field::new("v".into(), DataType::Float64),
+            ]));
+            parts.push(
+                typed(empty.lazy())
+                    .collect()
+                    .map_err(Error::polars("cannot read the inputs"))?,
+            );
+        }
+        let lazy: Vec<LazyFrame> = parts.into_iter().map(DataFrame::lazy).collect();
+        concat(lazy, UnionArgs::default())
+            .and_then(LazyFrame::collect)
+            .map(Some)
+            .map_err(Error::polars("cannot combine the inputs"))
+    }
+
+    fn attempt(&self, done: PolarsResult<DataFrame>) -> Result<Option<DataFrame>> {
+        match done {
+            Ok(df) => Ok(Some(df)),
             Err(_) => {
                 for f in self.ds.files.iter().filter(|f| !f.validated) {
                     read::run_checks(f)?;
@@ -288,16 +348,27 @@ impl<'a> Flows<'a> {
     /// [`crate::analysis::world`] gives them. One scan: flows are summed by (year, exporter,
     /// importer) first, then by country.
     pub fn world(&self, years: Option<&[i32]>) -> Result<Option<Answer<DataFrame>>> {
-        let pairs = keep_years(self.lf.clone(), years)
-            .group_by([col("year"), col("i"), col("j")])
-            .agg([
+        let keys = || [col("year"), col("i"), col("j")];
+        // Summed by (year, exporter, importer) in each block, then over the blocks.
+        let partial = |lf: LazyFrame| {
+            keep_years(lf, years).group_by(keys()).agg([
                 col("v").sum().alias("v"),
                 len().cast(DataType::Int64).alias("n"),
                 col("v").null_count().cast(DataType::Int64).alias("nv"),
-            ]);
-        let Some(pairs) = self.collect(pairs)? else {
+            ])
+        };
+        let csv = |label: &str, data: &read::Data, sep: u8, c: &Columns| {
+            world_rows(label, data, sep, c, years)
+        };
+        let Some(partials) = self.run(&partial, &csv)? else {
             return Ok(None);
         };
+        let pairs = partials
+            .lazy()
+            .group_by(keys())
+            .agg([col("v").sum(), col("n").sum(), col("nv").sum()])
+            .collect()
+            .map_err(Error::polars("cannot compute the world table"))?;
         let notes = self.notes(&pairs)?;
         let named = self.named(pairs.lazy(), &["i", "j"]);
         let side = |c: &str, name: &str, n: &str| {
@@ -362,8 +433,17 @@ impl<'a> Flows<'a> {
         let ja = || col("j").is_in(int_set(&a), false);
         let ib = || col("i").is_in(int_set(&b), false);
         let jb = || col("j").is_in(int_set(&b), false);
-        let sub = keep_years(self.lf.clone(), years).filter(ia().and(jb()).or(ib().and(ja())));
-        let Some(sub) = self.collect(sub)? else {
+        let keep = |lf: LazyFrame| keep_years(lf, years).filter(ia().and(jb()).or(ib().and(ja())));
+        let in_year = |r: &Row| years.is_none_or(|ys| ys.contains(&r.t));
+        let keep_row = |r: &Row| {
+            in_year(r)
+                && ((a.contains(&r.i) && b.contains(&r.j))
+                    || (b.contains(&r.i) && a.contains(&r.j)))
+        };
+        let csv = |label: &str, data: &read::Data, sep: u8, c: &Columns| {
+            kept_rows(label, data, sep, c, &keep_row)
+        };
+        let Some(sub) = self.run(&keep, &csv)? else {
             return Ok(None);
         };
         let notes = self.notes(&self.counts(&sub)?)?;
@@ -467,8 +547,14 @@ impl<'a> Flows<'a> {
         let a = self.codes(reporter);
         let ia = || col("i").is_in(int_set(&a), false);
         let ja = || col("j").is_in(int_set(&a), false);
-        let sub = keep_years(self.lf.clone(), years).filter(ia().or(ja()));
-        let Some(sub) = self.collect(sub)? else {
+        let keep = |lf: LazyFrame| keep_years(lf, years).filter(ia().or(ja()));
+        let keep_row = |r: &Row| {
+            years.is_none_or(|ys| ys.contains(&r.t)) && (a.contains(&r.i) || a.contains(&r.j))
+        };
+        let csv = |label: &str, data: &read::Data, sep: u8, c: &Columns| {
+            kept_rows(label, data, sep, c, &keep_row)
+        };
+        let Some(sub) = self.run(&keep, &csv)? else {
             return Ok(None);
         };
         let notes = self.notes(&self.counts(&sub)?)?;
@@ -537,6 +623,125 @@ impl<'a> Flows<'a> {
             notes,
         }))
     }
+}
+
+/// A stage over the rows of one CSV input: (label, data, separator, columns) -> its result, or
+/// `None` when a line is not a plain BACI row.
+type CsvStage<'a> = dyn Fn(&str, &read::Data, u8, &Columns) -> Result<Option<DataFrame>> + 'a;
+
+/// Sums by (year, exporter, importer) of a CSV input: `year`, `i`, `j`, `v` (US dollars), `n`
+/// (rows), `nv` (rows without a value). Rows are sorted by exporter and importer in BACI, so
+/// each block adds to the same key most of the time and looks it up only when it changes; the
+/// blocks' sums are then added in file order.
+fn world_rows(
+    label: &str,
+    data: &read::Data,
+    sep: u8,
+    columns: &Columns,
+    years: Option<&[i32]>,
+) -> Result<Option<DataFrame>> {
+    type Sums = HashMap<(i32, i32, i32), (f64, i64, i64)>;
+    #[derive(Default)]
+    struct State {
+        sums: Sums,
+        key: Option<(i32, i32, i32)>,
+        acc: (f64, i64, i64),
+    }
+    fn flush(s: &mut State) {
+        if let Some(k) = s.key {
+            let e = s.sums.entry(k).or_default();
+            e.0 += s.acc.0;
+            e.1 += s.acc.1;
+            e.2 += s.acc.2;
+        }
+        s.acc = (0.0, 0, 0);
+    }
+    let states = baci_rows::scan(label, data, sep, columns, State::default, |s, r| {
+        if years.is_some_and(|ys| !ys.contains(&r.t)) {
+            return;
+        }
+        let key = (r.t, r.i, r.j);
+        if s.key != Some(key) {
+            flush(s);
+            s.key = Some(key);
+        }
+        s.acc.0 += r.v.map_or(0.0, |v| v * 1000.0);
+        s.acc.1 += 1;
+        s.acc.2 += i64::from(r.v.is_none());
+    })?;
+    let Some(states) = states else {
+        return Ok(None);
+    };
+    let mut all: Sums = HashMap::new();
+    for mut s in states {
+        flush(&mut s);
+        for (k, v) in s.sums {
+            let e = all.entry(k).or_default();
+            e.0 += v.0;
+            e.1 += v.1;
+            e.2 += v.2;
+        }
+    }
+    let mut keys: Vec<_> = all.into_iter().collect();
+    keys.sort_by_key(|(k, _)| *k);
+    let col_of = |f: fn(&((i32, i32, i32), (f64, i64, i64))) -> i32| {
+        keys.iter().map(f).collect::<Vec<i32>>()
+    };
+    DataFrame::new_infer_height(vec![
+        Column::new("year".into(), col_of(|e| e.0.0)),
+        Column::new("i".into(), col_of(|e| e.0.1)),
+        Column::new("j".into(), col_of(|e| e.0.2)),
+        Column::new("v".into(), keys.iter().map(|e| e.1.0).collect::<Vec<f64>>()),
+        Column::new("n".into(), keys.iter().map(|e| e.1.1).collect::<Vec<i64>>()),
+        Column::new(
+            "nv".into(),
+            keys.iter().map(|e| e.1.2).collect::<Vec<i64>>(),
+        ),
+    ])
+    .map(Some)
+    .map_err(Error::polars("cannot build the world table"))
+}
+
+/// The rows of a CSV input that `keep` keeps: `year`, `i`, `j`, `k`, `v` (US dollars).
+fn kept_rows(
+    label: &str,
+    data: &read::Data,
+    sep: u8,
+    columns: &Columns,
+    keep: &(dyn Fn(&Row) -> bool + Sync),
+) -> Result<Option<DataFrame>> {
+    let states = baci_rows::scan(
+        label,
+        data,
+        sep,
+        columns,
+        Vec::new,
+        |s: &mut Vec<Row>, r| {
+            if keep(&r) {
+                s.push(r);
+            }
+        },
+    )?;
+    let Some(states) = states else {
+        return Ok(None);
+    };
+    // In file order (the blocks come back in order), whatever the threads did.
+    let rows: Vec<Row> = states.into_iter().flatten().collect();
+    let ints = |f: fn(&Row) -> i32| rows.iter().map(f).collect::<Vec<i32>>();
+    DataFrame::new_infer_height(vec![
+        Column::new("year".into(), ints(|r| r.t)),
+        Column::new("i".into(), ints(|r| r.i)),
+        Column::new("j".into(), ints(|r| r.j)),
+        Column::new("k".into(), ints(|r| r.k)),
+        Column::new(
+            "v".into(),
+            rows.iter()
+                .map(|r| r.v.map(|v| v * 1000.0))
+                .collect::<Vec<Option<f64>>>(),
+        ),
+    ])
+    .map(Some)
+    .map_err(Error::polars("cannot build the rows"))
 }
 
 /// One row `year`, `products`, `hhi` from a frame of `value` per product (positive values).

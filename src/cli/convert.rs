@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use polars::prelude::{col, lit};
+use polars::prelude::{DataType, col, lit};
 use tradestat::analysis::flows::Flows;
 use tradestat::read::Validation;
 use tradestat::{Error, Result, load, write};
@@ -64,7 +64,7 @@ pub fn run(args: ConvertArgs, g: &Global) -> Result<()> {
                 col("year").alias("t"),
                 col("i"),
                 col("j"),
-                col("k").str().zfill(lit(6)),
+                col("k").cast(DataType::String).str().zfill(lit(6)),
                 col("v"),
                 col("q"),
             ]),

@@ -1,6 +1,8 @@
 //! Reading one input file: decoding (gzip, Latin-1), sniffing the header, picking the layout,
 //! validating lines, and the lazy polars scan that yields canonical rows.
 
+pub mod baci_rows;
+pub mod blocks;
 pub mod layout;
 pub mod sniff;
 
@@ -246,29 +248,41 @@ pub fn read_path(
 /// The columns of BACI's layout, as `convert --keep-layout` writes them to Parquet.
 pub const BACI_COLUMNS: [&str; 6] = ["t", "i", "j", "k", "v", "q"];
 
-/// The typed frame of a BACI file for the fast lane (`crate::analysis::flows`): `year`, `i`, `j`
-/// (Int32), `k` (text as written), `v` (Float64, thousands of US dollars) and `q` (Float64,
-/// tonnes; computed only when asked for). The CSV scan parses the numbers itself, reads only
-/// the columns a query uses and applies its filters while reading.
-pub(crate) fn baci_typed(info: &FileInfo) -> Result<LazyFrame> {
+/// How the fast lane (`crate::analysis::flows`) reads one BACI file.
+pub(crate) enum BaciSource {
+    /// A CSV file (or decoded text), read in blocks of lines with this schema (one type per
+    /// column of the file).
+    Csv {
+        label: String,
+        data: Data,
+        schema: SchemaRef,
+        separator: u8,
+    },
+    /// A Parquet file in BACI's layout, scanned lazily.
+    Parquet(LazyFrame),
+}
+
+pub(crate) fn baci_source(info: &FileInfo) -> Result<BaciSource> {
     let label = &info.path;
     let sniffed = info.sniffed.as_ref().expect("BACI inputs are sniffed");
-    let lf = match (&info.data, info.variant.as_str()) {
-        (Data::File(p), PARQUET_BACI) => LazyFrame::scan_parquet(
-            PlRefPath::new(p.to_string_lossy().as_ref()),
-            ScanArgsParquet::default(),
-        )
-        .map_err(Error::polars(format!(
-            "{label}: cannot scan the Parquet file"
-        )))?
-        .select([
-            col("t"),
-            col("i"),
-            col("j"),
-            col("k"),
-            col("v"),
-            col("q").cast(DataType::String),
-        ]),
+    Ok(match (&info.data, info.variant.as_str()) {
+        (Data::File(p), PARQUET_BACI) => BaciSource::Parquet(
+            LazyFrame::scan_parquet(
+                PlRefPath::new(p.to_string_lossy().as_ref()),
+                ScanArgsParquet::default(),
+            )
+            .map_err(Error::polars(format!(
+                "{label}: cannot scan the Parquet file"
+            )))?
+            .select([
+                col("t"),
+                col("i"),
+                col("j"),
+                col("k"),
+                col("v"),
+                col("q").cast(DataType::String),
+            ]),
+        ),
         (data, _) => {
             let fields: Vec<Field> = sniffed
                 .normalised
@@ -276,7 +290,9 @@ pub(crate) fn baci_typed(info: &FileInfo) -> Result<LazyFrame> {
                 .enumerate()
                 .map(|(n, name)| {
                     let dtype = match name.as_str() {
-                        "t" | "i" | "j" => DataType::Int32,
+                        // k is a number in BACI (the leading zero dropped): parsed as one, it
+                        // costs no string per row; the code is rebuilt on the few rows kept.
+                        "t" | "i" | "j" | "k" => DataType::Int32,
                         "v" => DataType::Float64,
                         _ => DataType::String,
                     };
@@ -290,41 +306,71 @@ pub(crate) fn baci_typed(info: &FileInfo) -> Result<LazyFrame> {
                     Field::new(name.into(), dtype)
                 })
                 .collect();
-            scan(label, data, sniffed.delimiter, fields.into_iter().collect())?.filter(
-                col("t")
-                    .is_not_null()
-                    .or(col("i").is_not_null())
-                    .or(col("j").is_not_null())
-                    .or(col("v").is_not_null()),
-            )
+            BaciSource::Csv {
+                label: label.clone(),
+                data: data.clone(),
+                schema: Arc::new(fields.into_iter().collect()),
+                separator: sniffed.delimiter,
+            }
         }
-    };
-    let has_q = sniffed.normalised.iter().any(|n| n == "q");
-    let q = if has_q {
-        // Quoted, space-padded, "NA" when missing.
-        let q = col("q").str().strip_chars(lit(NULL));
-        when(q.clone().eq(lit("NA")).or(q.clone().eq(lit(""))))
-            .then(lit(NULL).cast(DataType::String))
-            .otherwise(q)
-            .strict_cast(DataType::Float64)
-    } else {
-        lit(NULL).cast(DataType::Float64)
-    };
-    Ok(lf.select([
+    })
+}
+
+/// The typed columns of a BACI frame: `year`, `i`, `j`, `k` (Int32), `v` (Float64, thousands of
+/// US dollars), and with `q`, `q` (Float64, tonnes; "NA" and blanks empty). Blank lines, read
+/// as rows without any value, are dropped.
+pub(crate) fn baci_columns(lf: LazyFrame, q: bool) -> LazyFrame {
+    let mut cols = vec![
         col("t").alias("year"),
         col("i"),
         col("j"),
-        col("k").cast(DataType::String).str().strip_chars(lit(NULL)),
+        col("k").strict_cast(DataType::Int32),
         col("v"),
-        q.alias("q"),
-    ]))
+    ];
+    if q {
+        // Quoted, space-padded, "NA" when missing.
+        let q = col("q").str().strip_chars(lit(NULL));
+        cols.push(
+            when(q.clone().eq(lit("NA")).or(q.clone().eq(lit(""))))
+                .then(lit(NULL).cast(DataType::String))
+                .otherwise(q)
+                .strict_cast(DataType::Float64)
+                .alias("q"),
+        );
+    }
+    lf.filter(
+        col("t")
+            .is_not_null()
+            .or(col("i").is_not_null())
+            .or(col("j").is_not_null())
+            .or(col("v").is_not_null()),
+    )
+    .select(cols)
+}
+
+/// The whole typed frame of a BACI file with `q` (for `convert --keep-layout`), as one lazy scan.
+pub(crate) fn baci_typed(info: &FileInfo) -> Result<LazyFrame> {
+    let has_q = info
+        .sniffed
+        .as_ref()
+        .is_some_and(|s| s.normalised.iter().any(|n| n == "q"));
+    let lf = match baci_source(info)? {
+        BaciSource::Parquet(lf) => lf,
+        BaciSource::Csv {
+            label,
+            data,
+            schema,
+            separator,
+        } => scan(&label, &data, separator, schema.as_ref().clone())?,
+    };
+    Ok(baci_columns(lf, has_q))
 }
 
 /// The variant name of a Parquet file in BACI's layout.
 const PARQUET_BACI: &str = "parquet (BACI layout)";
 
 /// A lazy CSV scan with an explicit schema.
-fn scan(label: &str, data: &Data, delimiter: u8, schema: Schema) -> Result<LazyFrame> {
+pub(crate) fn scan(label: &str, data: &Data, delimiter: u8, schema: Schema) -> Result<LazyFrame> {
     let reader = match data {
         Data::File(p) => LazyCsvReader::new(PlRefPath::new(p.to_string_lossy().as_ref())),
         Data::Bytes(b) => LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from([
