@@ -91,6 +91,15 @@ fn code_table(path: &std::path::Path) -> Result<Option<CodeTable>> {
     }))
 }
 
+/// The (code, ISO3) pairs of a country table that name a country (BACI writes "N/A" for codes
+/// without an ISO3).
+fn usable_codes(pairs: &[(String, String)]) -> impl Iterator<Item = (String, String)> + '_ {
+    pairs
+        .iter()
+        .filter(|(c, i)| !c.is_empty() && !i.is_empty() && i != "N/A")
+        .cloned()
+}
+
 /// Apply BACI code tables to a BACI frame: product names where missing, and country codes the
 /// built-in table did not resolve.
 fn apply_code_tables(mut lf: LazyFrame, tables: &[CodeTable]) -> LazyFrame {
@@ -107,11 +116,7 @@ fn apply_code_tables(mut lf: LazyFrame, tables: &[CodeTable]) -> LazyFrame {
                 lf = lf.with_column(col("product_name").fill_null(name).alias("product_name"));
             }
             CodeTable::Countries(pairs) => {
-                let (codes, iso): (Vec<String>, Vec<String>) = pairs
-                    .iter()
-                    .filter(|(c, i)| !c.is_empty() && !i.is_empty() && i != "N/A")
-                    .cloned()
-                    .unzip();
+                let (codes, iso): (Vec<String>, Vec<String>) = usable_codes(pairs).unzip();
                 let fix = |c: &str| {
                     col(c).replace(
                         lit(Series::new(PlSmallStr::EMPTY, codes.clone())),
@@ -270,12 +275,10 @@ impl Dataset {
         self.tables
             .iter()
             .filter_map(|t| match t {
-                CodeTable::Countries(p) => Some(p),
+                CodeTable::Countries(p) => Some(usable_codes(p)),
                 CodeTable::Products(_) => None,
             })
             .flatten()
-            .filter(|(c, i)| !c.is_empty() && !i.is_empty() && i != "N/A")
-            .cloned()
             .collect()
     }
 

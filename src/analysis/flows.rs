@@ -725,20 +725,31 @@ fn kept_rows(
     let Some(states) = states else {
         return Ok(None);
     };
-    // In file order (the blocks come back in order), whatever the threads did.
-    let rows: Vec<Row> = states.into_iter().flatten().collect();
-    let ints = |f: fn(&Row) -> i32| rows.iter().map(f).collect::<Vec<i32>>();
+    // In file order (the blocks come back in order), whatever the threads did; the columns are
+    // filled block by block, each block freed once copied.
+    let n: usize = states.iter().map(Vec::len).sum();
+    let (mut t, mut i, mut j, mut k, mut v) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for block in states {
+        for r in block {
+            t.push(r.t);
+            i.push(r.i);
+            j.push(r.j);
+            k.push(r.k);
+            v.push(r.v.map(|v| v * 1000.0));
+        }
+    }
     DataFrame::new_infer_height(vec![
-        Column::new("year".into(), ints(|r| r.t)),
-        Column::new("i".into(), ints(|r| r.i)),
-        Column::new("j".into(), ints(|r| r.j)),
-        Column::new("k".into(), ints(|r| r.k)),
-        Column::new(
-            "v".into(),
-            rows.iter()
-                .map(|r| r.v.map(|v| v * 1000.0))
-                .collect::<Vec<Option<f64>>>(),
-        ),
+        Column::new("year".into(), t),
+        Column::new("i".into(), i),
+        Column::new("j".into(), j),
+        Column::new("k".into(), k),
+        Column::new("v".into(), v),
     ])
     .map(Some)
     .map_err(Error::polars("cannot build the rows"))

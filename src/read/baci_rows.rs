@@ -76,6 +76,36 @@ fn int(f: &[u8]) -> Option<i32> {
     Some(n)
 }
 
+/// A non-negative decimal number. Plain decimals with at most 15 significant digits (BACI's
+/// `52.051`) take Clinger's fast path: the digits as an integer divided by a power of ten, both
+/// exact in f64, so the one rounding of the division gives the correctly rounded value, the
+/// same as `str::parse`. Anything else (exponents, long mantissas) goes to `str::parse`.
+fn decimal(f: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let mut mantissa: u64 = 0;
+    let (mut digits, mut frac, mut dot) = (0usize, 0usize, false);
+    for &b in f {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                digits += 1;
+                frac += usize::from(dot);
+                if digits > 15 {
+                    return std::str::from_utf8(f).ok()?.parse().ok();
+                }
+            }
+            b'.' if !dot => dot = true,
+            _ => return std::str::from_utf8(f).ok()?.parse().ok(),
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    Some(mantissa as f64 / POW10[frac])
+}
+
 /// Parse one line; `Err(())` when it is not a plain BACI row.
 fn row(line: &[u8], sep: u8, c: &Columns) -> std::result::Result<Option<Row>, ()> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -109,10 +139,7 @@ fn row(line: &[u8], sep: u8, c: &Columns) -> std::result::Result<Option<Row>, ()
     let v = if v.is_empty() {
         None
     } else {
-        let x: f64 = std::str::from_utf8(v)
-            .map_err(|_| ())?
-            .parse()
-            .map_err(|_| ())?;
+        let x = decimal(v).ok_or(())?;
         if !(x.is_finite() && x >= 0.0) {
             return Err(());
         }
@@ -135,7 +162,13 @@ fn block<S>(
     state: &mut S,
     visit: &(impl Fn(&mut S, Row) + Sync),
 ) -> bool {
-    for line in bytes.split(|&b| b == b'\n') {
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+        if end < start {
+            break;
+        }
+        let line = &bytes[start..end];
+        start = end + 1;
         match row(line, sep, c) {
             Ok(Some(r)) => visit(state, r),
             Ok(None) => {}
@@ -259,6 +292,38 @@ mod tests {
                 "{}",
                 String::from_utf8_lossy(bad)
             );
+        }
+    }
+
+    #[test]
+    fn decimals_parse_exactly_as_the_standard_library() {
+        for text in [
+            "52.051",
+            "0.041",
+            "0",
+            "7",
+            "123456789.123",
+            "0.1",
+            "0.3",
+            "1.",
+            ".5",
+            "999999999999.999",
+            "1234567890123456.5",
+            "1e3",
+            "2.5E-3",
+            "0000.010",
+            "4503599627370497.0",
+        ] {
+            let std: f64 = text.parse().unwrap();
+            assert_eq!(decimal(text.as_bytes()), Some(std), "{text}");
+        }
+        // Every value of three decimals up to 100, as BACI writes them.
+        for n in 0..100_000u32 {
+            let text = format!("{}.{:03}", n / 1000, n % 1000);
+            assert_eq!(decimal(text.as_bytes()), text.parse().ok(), "{text}");
+        }
+        for bad in ["", ".", "1.2.3", "abc", "-1", "1,5"] {
+            assert!(decimal(bad.as_bytes()).is_none_or(|v| v < 0.0), "{bad}");
         }
     }
 
