@@ -18,6 +18,7 @@ import platform
 import re
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -91,12 +92,24 @@ def log(msg: str) -> None:
 
 # ---------------------------------------------------------------- running things
 
-def time_v(cmd: list[str], stdout_path: Path) -> tuple[float, float]:
-    """Run cmd once under /usr/bin/time -v; stdout to stdout_path. -> (peak MB, wall s)."""
+class TimedOut(Exception):
+    pass
+
+
+def time_v(cmd: list[str], stdout_path: Path, timeout: float) -> tuple[float, float]:
+    """Run cmd once under /usr/bin/time -v; stdout to stdout_path. -> (peak MB, wall s).
+    Raises TimedOut (after killing it) when it runs longer than `timeout` seconds."""
     err_path = stdout_path.with_suffix(".time.txt")
     with stdout_path.open("wb") as out, err_path.open("wb") as err:
         t0 = time.perf_counter()
-        p = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=out, stderr=err)
+        p = subprocess.Popen(["/usr/bin/time", "-v"] + cmd, stdout=out, stderr=err,
+                             start_new_session=True)
+        try:
+            p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)  # our own process group only
+            p.wait()
+            raise TimedOut(f"{shlex.join(cmd)} still running after {timeout:g} s: killed")
         wall = time.perf_counter() - t0
     text = err_path.read_text(errors="replace")
     if p.returncode != 0:
@@ -145,6 +158,7 @@ class Bench:
         self.info: dict = {}
         self.single: dict[tuple, float] = {}  # (tag, workload, engine) -> s of the single run
         self.slow: set[tuple] = set()         # measured by that single run only
+        self.timed_out: set[tuple] = set()    # killed after --timeout seconds
 
     def ts_cmd(self, workload: str, file: str) -> list[str]:
         return [self.ts] + [x.format(file=file) for x in nt.COMMANDS[workload]]
@@ -155,17 +169,30 @@ class Bench:
         res, mem = {}, {}
         if with_ts:
             raw = self.out / f"{tag}-{workload}-tradestat.raw.json"
-            mem["tradestat"], wall = time_v(self.ts_cmd(workload, file), raw)
-            self.single[(tag, workload, "tradestat")] = wall
             try:
-                res["tradestat"] = nt.normalise_text(workload, raw.read_text())
-            except (nt.FormatError, KeyError, TypeError, ValueError) as e:
-                die(f"{tag} {workload}: tradestat's JSON ({raw}) is not as expected: {e}\n"
-                    f"  fix FIELDS / the normaliser in bench/normalise_tradestat.py")
-            (self.out / f"{tag}-{workload}-tradestat.json").write_text(json.dumps(res["tradestat"]))
+                mem["tradestat"], wall = time_v(self.ts_cmd(workload, file), raw, self.a.timeout)
+            except TimedOut as e:
+                log(f"{tag} {workload}: tradestat: {e}")
+                self.timed_out.add((tag, workload, "tradestat"))
+                mem["tradestat"] = None
+            else:
+                self.single[(tag, workload, "tradestat")] = wall
+                try:
+                    res["tradestat"] = nt.normalise_text(workload, raw.read_text())
+                except (nt.FormatError, KeyError, TypeError, ValueError) as e:
+                    die(f"{tag} {workload}: tradestat's JSON ({raw}) is not as expected: {e}\n"
+                        f"  fix FIELDS / the normaliser in bench/normalise_tradestat.py")
+                (self.out / f"{tag}-{workload}-tradestat.json").write_text(
+                    json.dumps(res["tradestat"]))
         for e in engines:
             path = self.out / f"{tag}-{workload}-{e}.json"
-            mem[e], _ = time_v(peer_cmd(self.py, e, workload, file, 1), path)
+            try:
+                mem[e], _ = time_v(peer_cmd(self.py, e, workload, file, 1), path, self.a.timeout)
+            except TimedOut as err:
+                log(f"{tag} {workload}: {e}: {err}")
+                self.timed_out.add((tag, workload, e))
+                mem[e] = None
+                continue
             doc = read_json(path)
             res[e] = doc["result"]
             self.single[(tag, workload, e)] = doc["times"][0]
@@ -185,13 +212,16 @@ class Bench:
         ok = all(agree.values())
         what = f"all {len(res)} engines agree" if len(res) > 1 else "done"
         log(f"{tag} {workload}: {what if ok else 'DISAGREEMENT'}"
-            f" (peak MB: {', '.join(f'{k} {v:.0f}' for k, v in mem.items())})")
-        return {e: {"result": res[e], "peak_mb": mem[e], "agree": agree[e]} for e in res}
+            f" (peak MB: {', '.join(f'{k} {v:.0f}' for k, v in mem.items() if v is not None)})")
+        return {e: {"result": res.get(e), "peak_mb": mem[e], "agree": agree.get(e)} for e in mem}
 
     def timings(self, tag: str, workload: str, file: str, engines: list[str],
                 with_ts: bool = True) -> dict[str, float]:
         t = {}
         for e in (["tradestat"] if with_ts else []) + engines:
+            if (tag, workload, e) in self.timed_out:
+                t[e] = None
+                continue
             single = self.single.get((tag, workload, e), 0.0)
             if single > self.a.slow_limit:
                 log(f"{tag} {workload}: {e} took {single:.1f} s > {self.a.slow_limit:g} s "
@@ -212,14 +242,16 @@ class Bench:
             path.write_text(p.stdout)
             times = json.loads(p.stdout)["times"][1:]  # first repetition = warm-up
             t[e] = statistics.median(times)
-        log(f"{tag} {workload}: median s: {', '.join(f'{k} {v:.3f}' for k, v in t.items())}")
+        log(f"{tag} {workload}: median s: "
+            f"{', '.join(f'{k} {v:.3f}' for k, v in t.items() if v is not None)}")
         return t
 
     def add(self, section: str, workload: str, info: dict, times: dict, tag: str) -> None:
         for e, r in info.items():
             self.rows.append({"section": section, "workload": workload, "engine": e,
                               "median_s": times.get(e), "peak_mb": r["peak_mb"],
-                              "agree": r["agree"], "single_run": (tag, workload, e) in self.slow})
+                              "agree": r["agree"], "single_run": (tag, workload, e) in self.slow,
+                              "timed_out": (tag, workload, e) in self.timed_out})
 
     # -- the parts
     def size(self, size: str) -> None:
@@ -231,7 +263,7 @@ class Bench:
         infos = {w: self.results(tag, w, file, PEERS) for w in WORKLOADS}
         if self.disagreements and not self.a.keep_going:
             return
-        warm_check()
+        warm_check(self)
         for w in WORKLOADS:
             self.add(size, w, infos[w], self.timings(tag, w, file, PEERS), tag)
 
@@ -247,12 +279,13 @@ class Bench:
         self.info["convert_s"] = time.perf_counter() - t0
         self.info["parquet_mb"] = Path(pq).stat().st_size / 1e6
         warm(pq)
+        warm_check(self)
         tag = f"parquet{size}"
         for w in WORKLOADS:
             info = self.results(tag, w, pq, [])
             # the Parquet answer must be the CSV answer
             csv_res = self.out / f"csv{size}-{w}-tradestat.json"
-            if csv_res.is_file():
+            if csv_res.is_file() and info["tradestat"]["result"] is not None:
                 d = cmp.compare(info["tradestat"]["result"], read_json(csv_res), w)
                 if d:
                     info["tradestat"]["agree"] = False
@@ -271,6 +304,7 @@ class Bench:
             die(f"panel: expected 5 files matching {glob}, found {len(files)}")
         for f in files:
             warm(str(f))
+        warm_check(self)
         info = self.results("panel", "W2", glob, PANEL_PEERS)
         if self.disagreements and not self.a.keep_going:
             return
@@ -279,7 +313,10 @@ class Bench:
     def chart(self) -> None:
         png = f"{self.a.data_dir}/chart.png"
         cmd = [self.ts, "chart", "trend", "-o", png]
-        mem, wall = time_v(cmd, self.out / "chart.stdout")
+        try:
+            mem, wall = time_v(cmd, self.out / "chart.stdout", self.a.timeout)
+        except TimedOut as e:
+            die(f"chart: {e}")
         if not Path(png).is_file():
             die(f"{shlex.join(cmd)} wrote no {png}")
         slow = wall > self.a.slow_limit
@@ -295,10 +332,25 @@ def warm(path: str) -> None:
             pass
 
 
-def warm_check() -> None:
-    load1 = os.getloadavg()[0]
-    if load1 > 0.7:
-        log(f"warning: load average {load1:.2f} before timing: another process is busy, "
+def cpu_busy(seconds: float = 2.0) -> float:
+    """Share of all CPU time used (by anything) over `seconds`, from /proc/stat."""
+    def sample() -> tuple[int, int]:
+        f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(f), f[3] + (f[4] if len(f) > 4 else 0)  # total, idle + iowait
+    try:
+        t0, i0 = sample()
+        time.sleep(seconds)
+        t1, i1 = sample()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return 1.0 - (i1 - i0) / max(t1 - t0, 1)
+
+
+def warm_check(b: "Bench") -> None:
+    busy = cpu_busy()
+    b.info["busy"] = max(b.info.get("busy", 0.0), busy)
+    if busy > 0.15:
+        log(f"warning: the CPUs were {busy:.0%} busy just before timing (other processes): "
             "timings will be noisy")
 
 
@@ -317,7 +369,7 @@ def find(rows, **kw):
     return None
 
 
-def results_tables(rows: list[dict]) -> list[str]:
+def results_tables(rows: list[dict], timeout: float) -> list[str]:
     out = []
     sections = list(dict.fromkeys(r["section"] for r in rows))
     for s in sections:
@@ -340,10 +392,14 @@ def results_tables(rows: list[dict]) -> list[str]:
             ratio = "-"
             if ts and ts["median_s"] and r["median_s"]:
                 ratio = f"{ts['median_s'] / r['median_s']:.2f}"
-            star = " (1 run)" if r.get("single_run") else ""
+            if r.get("timed_out"):
+                median, peak = f"killed after {timeout:g} s", "-"
+            else:
+                median = fmt_s(r["median_s"]) + (" (1 run)" if r.get("single_run") else "")
+                peak = f"{r['peak_mb']:.0f}"
+            agree = "-" if r["agree"] is None else "yes" if r["agree"] else "no"
             out.append(f"| {r['workload']} {WDESC.get(r['workload'], '')} | {r['engine']} | "
-                       f"{fmt_s(r['median_s'])}{star} | {ratio} | {r['peak_mb']:.0f} | "
-                       f"{'yes' if r['agree'] else 'no'} |")
+                       f"{median} | {ratio} | {peak} | {agree} |")
         out.append("")
     ch = find(rows, section="chart")
     if ch:
@@ -354,7 +410,7 @@ def results_tables(rows: list[dict]) -> list[str]:
     return out
 
 
-def goals(rows: list[dict], sizes: list[str]) -> list[str]:
+def goals(rows: list[dict], sizes: list[str], timeout: float) -> list[str]:
     """Each goal from the numbers; a goal whose measurement was not made says so."""
     size = max(sizes, key=lambda s: float(s.rstrip("M")))
     lines = [f"### Goals ({size} rows unless said otherwise; computed from the tables above)", "",
@@ -364,41 +420,41 @@ def goals(rows: list[dict], sizes: list[str]) -> list[str]:
         lines.append(f"| {goal} | {measured} | "
                      f"{'not measured' if met is None else 'met' if met else 'NOT met'} |")
 
+    def check(goal: str, ts: dict | None, other: dict | None, field: str, fn,
+              alone: bool = False) -> None:
+        """fn(tradestat's value, the other engine's value or None) -> (measured text, met)."""
+        if ts is None or (other is None and not alone):
+            row(goal, "-", None)
+        elif ts.get("timed_out"):
+            row(goal, f"tradestat killed after {timeout:g} s", False if field == "median_s" else None)
+        elif other is not None and other.get("timed_out"):
+            row(goal, f"{other['engine']} killed after {timeout:g} s", None)
+        else:
+            row(goal, *fn(ts[field], other[field] if other else None))
+
     for w in WORKLOADS:
         ts = find(rows, section=size, workload=w, engine="tradestat")
         for e, factor in GOAL_TIME.items():
             r = find(rows, section=size, workload=w, engine=e)
             if e == "pandas":
-                goal = f"{w} at least 4x faster than pandas"
-                if ts and r:
-                    sp = r["median_s"] / ts["median_s"]
-                    row(goal, f"pandas time / tradestat time = {sp:.2f}", sp >= 1 / factor)
-                else:
-                    row(goal, "-", None)
+                check(f"{w} at least {1 / factor:g}x faster than pandas", ts, r, "median_s",
+                      lambda t, o, f=factor: (f"pandas time / tradestat time = {o / t:.2f}",
+                                              o / t >= 1 / f))
             else:
-                goal = f"{w} time <= {factor}x {e}"
-                if ts and r:
-                    q = ts["median_s"] / r["median_s"]
-                    row(goal, f"{q:.2f}x", q <= factor)
-                else:
-                    row(goal, "-", None)
+                check(f"{w} time <= {factor}x {e}", ts, r, "median_s",
+                      lambda t, o, f=factor: (f"{t / o:.2f}x", t / o <= f))
         r = find(rows, section=size, workload=w, engine="duckdb")
-        goal = f"{w} peak memory <= {GOAL_MEM_DUCKDB}x DuckDB"
-        if ts and r:
-            q = ts["peak_mb"] / r["peak_mb"]
-            row(goal, f"{q:.2f}x ({ts['peak_mb']:.0f} / {r['peak_mb']:.0f} MB)", q <= GOAL_MEM_DUCKDB)
-        else:
-            row(goal, "-", None)
+        check(f"{w} peak memory <= {GOAL_MEM_DUCKDB}x DuckDB", ts, r, "peak_mb",
+              lambda t, o: (f"{t / o:.2f}x ({t:.0f} / {o:.0f} MB)", t / o <= GOAL_MEM_DUCKDB))
     for w in WORKLOADS:
-        r = find(rows, section=f"{size} Parquet", workload=w, engine="tradestat")
-        row(f"{w} on Parquet < {GOAL_PARQUET_S} s", f"{fmt_s(r['median_s'])} s" if r else "-",
-            (r["median_s"] < GOAL_PARQUET_S) if r else None)
-    r = find(rows, section="panel", workload="W2", engine="tradestat")
-    row(f"panel W2 peak memory < {GOAL_PANEL_MB / 1000:g} GB", f"{r['peak_mb']:.0f} MB" if r else "-",
-        (r["peak_mb"] < GOAL_PANEL_MB) if r else None)
-    r = find(rows, section="chart")
-    row(f"chart trend < {GOAL_CHART_S} s", f"{fmt_s(r['median_s'])} s" if r else "-",
-        (r["median_s"] < GOAL_CHART_S) if r else None)
+        check(f"{w} on Parquet < {GOAL_PARQUET_S} s",
+              find(rows, section=f"{size} Parquet", workload=w, engine="tradestat"), None,
+              "median_s", lambda t, o: (f"{fmt_s(t)} s", t < GOAL_PARQUET_S), alone=True)
+    check(f"panel W2 peak memory < {GOAL_PANEL_MB / 1000:g} GB",
+          find(rows, section="panel", workload="W2", engine="tradestat"), None, "peak_mb",
+          lambda t, o: (f"{t:.0f} MB", t < GOAL_PANEL_MB), alone=True)
+    check(f"chart trend < {GOAL_CHART_S} s", find(rows, section="chart"), None, "median_s",
+          lambda t, o: (f"{fmt_s(t)} s", t < GOAL_CHART_S), alone=True)
     lines.append("")
     return lines
 
@@ -442,17 +498,18 @@ def report(b: Bench, sizes: list[str]) -> str:
     cmd = shlex.join(["bench/run"] + b.a.argv)
     lines = [f"_Generated by `{cmd}`, {now}._", ""]
     lines += [f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM ({m['os']}); "
-              f"load average before the run {b.info.get('load', 0):.2f}. Runs per measurement: "
+              f"other processes used up to {b.info.get('busy', 0):.0%} of the CPUs just before "
+              f"timing. Runs per measurement: "
               f"{b.a.runs}.", ""]
     lines += ["Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + ".", ""]
-    lines += results_tables(b.rows)
+    lines += results_tables(b.rows, b.a.timeout)
     if "convert_s" in b.info:
         lines += [f"`tradestat convert` to Parquet took {b.info['convert_s']:.1f} s "
                   f"({b.info['parquet_mb']:.0f} MB file).", ""]
     if any(r.get("single_run") for r in b.rows):
         lines += [f"(1 run): the single run took more than {b.a.slow_limit:g} s "
                   "(`--slow-limit`), so it was not repeated.", ""]
-    lines += goals(b.rows, sizes)
+    lines += goals(b.rows, sizes, b.a.timeout)
     return "\n".join(lines)
 
 
@@ -477,6 +534,8 @@ def main() -> None:
     ap.add_argument("--slow-limit", type=float, default=60.0,
                     help="a single run slower than this many seconds is the measurement itself "
                          "(no repetitions)")
+    ap.add_argument("--timeout", type=float, default=600.0,
+                    help="kill a single run after this many seconds and report it as killed")
     ap.add_argument("--tradestat", required=True)
     ap.add_argument("--data-dir", default="target/bench-data")
     ap.add_argument("--results-dir", default="target/bench-results")
@@ -488,7 +547,6 @@ def main() -> None:
         die("--runs must be >= 1")
     sizes = [s for s in a.sizes.split(",") if s]
     b = Bench(a)
-    b.info["load"] = os.getloadavg()[0]
     for s in sizes:
         b.size(s)
     if not a.skip_parquet and not (b.disagreements and not a.keep_going):

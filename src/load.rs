@@ -235,8 +235,13 @@ pub const MATERIALISE_BYTES: u64 = 512 * 1024 * 1024;
 
 impl Dataset {
     /// Parse the inputs once into memory when they are small enough (see [`MATERIALISE_BYTES`]);
-    /// larger inputs stay lazy scans.
+    /// larger inputs stay lazy scans. Parquet inputs always stay lazy: their size on disk says
+    /// little about their size in memory (a BACI year is 100 MB of Parquet, gigabytes parsed),
+    /// and scanning them again is cheap.
     pub fn materialise(mut self) -> Result<Dataset> {
+        if self.files.iter().any(|f| f.variant.starts_with("parquet")) {
+            return Ok(self);
+        }
         let size: u64 = self
             .files
             .iter()

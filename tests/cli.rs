@@ -3218,6 +3218,15 @@ mod fast_lane {
                 .arg(real(BACI)),
         );
         assert!(stderr.contains("wrote 71192 rows"), "{stderr}");
+        // Without --keep-layout the canonical table is written, and the user told of the option.
+        let canonical = dir.path().join("canonical.parquet");
+        let (_, stderr) = succeeds(
+            tradestat()
+                .args(["convert", "-o"])
+                .arg(&canonical)
+                .arg(real(BACI)),
+        );
+        assert!(stderr.contains("with --keep-layout"), "{stderr}");
         let baci = real(BACI);
         for args in [
             vec!["profile", "-r", "ZAF", "-p", "AFG"],

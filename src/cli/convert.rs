@@ -79,6 +79,13 @@ pub fn run(args: ConvertArgs, g: &Global) -> Result<()> {
         write::parquet(&out, &mut df)?;
     }
     let mut notes: Vec<String> = ds.files.iter().flat_map(|f| f.warnings.clone()).collect();
+    if ext == "parquet" && !args.keep_layout && Flows::of(&ds)?.is_some() {
+        notes.push(
+            "the inputs are BACI files: with --keep-layout the Parquet file keeps BACI's typed \
+             layout, about a quarter of the size, and profile and world read it much faster"
+                .into(),
+        );
+    }
     notes.push(format!("wrote {} rows to {}", df.height(), out.display()));
     drop(_spinner);
     g.note(&notes);

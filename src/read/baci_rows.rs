@@ -62,7 +62,13 @@ fn unquote(f: &[u8]) -> &[u8] {
 
 /// A non-negative integer written with digits only.
 fn int(f: &[u8]) -> Option<i32> {
-    let f = unquote(f);
+    // Plain digits need no trimming (the common case).
+    let f = if f.first().is_some_and(u8::is_ascii_digit) && f.last().is_some_and(u8::is_ascii_digit)
+    {
+        f
+    } else {
+        unquote(f)
+    };
     if f.is_empty() || f.len() > 9 {
         return None;
     }
@@ -106,18 +112,17 @@ fn decimal(f: &[u8]) -> Option<f64> {
     Some(mantissa as f64 / POW10[frac])
 }
 
-/// Parse one line; `Err(())` when it is not a plain BACI row.
+/// Parse one line; `Ok(None)` for a blank line, `Err(())` when it is not a plain BACI row.
+/// Only the fields up to the last one used are looked at: the rest of the line (BACI's padded
+/// `q`) is skipped unread.
 fn row(line: &[u8], sep: u8, c: &Columns) -> std::result::Result<Option<Row>, ()> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if line.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
-    }
     let mut fields: [&[u8]; 16] = [&[]; 16];
     if c.last >= fields.len() {
         return Err(());
     }
     let mut rest = line;
-    for slot in fields.iter_mut().take(c.last + 1) {
+    for (n, slot) in fields.iter_mut().take(c.last + 1).enumerate() {
         let end = if rest.first() == Some(&b'"') {
             // A quoted field: up to the closing quote, then the separator.
             let close = rest[1..].iter().position(|&b| b == b'"').ok_or(())? + 1;
@@ -126,7 +131,13 @@ fn row(line: &[u8], sep: u8, c: &Columns) -> std::result::Result<Option<Row>, ()
                 None => rest.len(),
             }
         } else {
-            rest.iter().position(|&b| b == sep).unwrap_or(rest.len())
+            match rest.iter().position(|&b| b == sep) {
+                Some(p) => p,
+                None if n == c.last => rest.len(),
+                // Too few fields: a blank line, or not a BACI row.
+                None if line.iter().all(u8::is_ascii_whitespace) => return Ok(None),
+                None => return Err(()),
+            }
         };
         *slot = &rest[..end];
         rest = if end < rest.len() {

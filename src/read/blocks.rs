@@ -56,18 +56,17 @@ impl Blocks {
     fn fill(&mut self, want: usize) -> Result<Vec<u8>> {
         let mut buf = std::mem::take(&mut self.carry);
         buf.reserve(want.saturating_sub(buf.len()) + self.header.len());
-        while buf.len() < want && !self.eof {
-            let start = buf.len();
-            buf.resize(want.max(start + 1), 0);
-            let n = self
-                .reader
-                .read(&mut buf[start..])
+        if buf.len() < want && !self.eof {
+            // `read_to_end` fills the spare capacity without zeroing it first.
+            let more = (want - buf.len()) as u64;
+            let n = (&mut self.reader)
+                .take(more)
+                .read_to_end(&mut buf)
                 .map_err(|source| Error::Io {
                     path: self.label.clone().into(),
                     source,
                 })?;
-            buf.truncate(start + n);
-            if n == 0 {
+            if (n as u64) < more {
                 self.eof = true;
             }
         }
