@@ -221,7 +221,7 @@ impl<'a> Flows<'a> {
         for source in &self.sources {
             match source {
                 BaciSource::Parquet(lf) => {
-                    let done = typed(lf.clone())
+                    let done = typed(lf.as_ref().clone())
                         .collect_with_engine(Engine::Streaming)
                         .map(|r| r.unwrap_single());
                     match self.attempt(done)? {
@@ -640,12 +640,15 @@ fn world_rows(
     columns: &Columns,
     years: Option<&[i32]>,
 ) -> Result<Option<DataFrame>> {
-    type Sums = HashMap<(i32, i32, i32), (f64, i64, i64)>;
+    /// (year, exporter, importer) -> (value, rows, rows without a value).
+    type Key = (i32, i32, i32);
+    type Acc = (f64, i64, i64);
+    type Sums = HashMap<Key, Acc>;
     #[derive(Default)]
     struct State {
         sums: Sums,
-        key: Option<(i32, i32, i32)>,
-        acc: (f64, i64, i64),
+        key: Option<Key>,
+        acc: Acc,
     }
     fn flush(s: &mut State) {
         if let Some(k) = s.key {
@@ -684,9 +687,7 @@ fn world_rows(
     }
     let mut keys: Vec<_> = all.into_iter().collect();
     keys.sort_by_key(|(k, _)| *k);
-    let col_of = |f: fn(&((i32, i32, i32), (f64, i64, i64))) -> i32| {
-        keys.iter().map(f).collect::<Vec<i32>>()
-    };
+    let col_of = |f: fn(&(Key, Acc)) -> i32| keys.iter().map(f).collect::<Vec<i32>>();
     DataFrame::new_infer_height(vec![
         Column::new("year".into(), col_of(|e| e.0.0)),
         Column::new("i".into(), col_of(|e| e.0.1)),

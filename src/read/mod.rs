@@ -259,14 +259,14 @@ pub(crate) enum BaciSource {
         separator: u8,
     },
     /// A Parquet file in BACI's layout, scanned lazily.
-    Parquet(LazyFrame),
+    Parquet(Box<LazyFrame>),
 }
 
 pub(crate) fn baci_source(info: &FileInfo) -> Result<BaciSource> {
     let label = &info.path;
     let sniffed = info.sniffed.as_ref().expect("BACI inputs are sniffed");
     Ok(match (&info.data, info.variant.as_str()) {
-        (Data::File(p), PARQUET_BACI) => BaciSource::Parquet(
+        (Data::File(p), PARQUET_BACI) => BaciSource::Parquet(Box::new(
             LazyFrame::scan_parquet(
                 PlRefPath::new(p.to_string_lossy().as_ref()),
                 ScanArgsParquet::default(),
@@ -282,7 +282,7 @@ pub(crate) fn baci_source(info: &FileInfo) -> Result<BaciSource> {
                 col("v"),
                 col("q").cast(DataType::String),
             ]),
-        ),
+        )),
         (data, _) => {
             let fields: Vec<Field> = sniffed
                 .normalised
@@ -355,7 +355,7 @@ pub(crate) fn baci_typed(info: &FileInfo) -> Result<LazyFrame> {
         .as_ref()
         .is_some_and(|s| s.normalised.iter().any(|n| n == "q"));
     let lf = match baci_source(info)? {
-        BaciSource::Parquet(lf) => lf,
+        BaciSource::Parquet(lf) => *lf,
         BaciSource::Csv {
             label,
             data,
