@@ -112,8 +112,13 @@ def time_v(cmd: list[str], stdout_path: Path, timeout: float) -> tuple[float, fl
             raise TimedOut(f"{shlex.join(cmd)} still running after {timeout:g} s: killed")
         wall = time.perf_counter() - t0
     text = err_path.read_text(errors="replace")
+    if p.returncode < 0:
+        die(f"{shlex.join(cmd)}: /usr/bin/time was killed by signal {-p.returncode} "
+            "(from outside the benchmark)")
     if p.returncode != 0:
         own = text.split("\tCommand being timed:")[0]
+        if "Command terminated by signal" in text:
+            own += "\n" + re.search(r"Command terminated by signal \d+", text).group(0)
         die(f"{shlex.join(cmd)} exited {p.returncode}; its stderr ends:\n{own[-3000:]}")
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
     if not m:
@@ -211,8 +216,9 @@ class Bench:
                     print("\n".join(msg), flush=True)
         ok = all(agree.values())
         what = f"all {len(res)} engines agree" if len(res) > 1 else "done"
+        peaks = ", ".join(f"{k} {v:.0f}" for k, v in mem.items() if v is not None)
         log(f"{tag} {workload}: {what if ok else 'DISAGREEMENT'}"
-            f" (peak MB: {', '.join(f'{k} {v:.0f}' for k, v in mem.items() if v is not None)})")
+            + (f" (peak MB: {peaks})" if peaks else ""))
         return {e: {"result": res.get(e), "peak_mb": mem[e], "agree": agree.get(e)} for e in mem}
 
     def timings(self, tag: str, workload: str, file: str, engines: list[str],
@@ -242,8 +248,9 @@ class Bench:
             path.write_text(p.stdout)
             times = json.loads(p.stdout)["times"][1:]  # first repetition = warm-up
             t[e] = statistics.median(times)
-        log(f"{tag} {workload}: median s: "
-            f"{', '.join(f'{k} {v:.3f}' for k, v in t.items() if v is not None)}")
+        done = ", ".join(f"{k} {v:.3f}" for k, v in t.items() if v is not None)
+        if done:
+            log(f"{tag} {workload}: median s: {done}")
         return t
 
     def add(self, section: str, workload: str, info: dict, times: dict, tag: str) -> None:
@@ -273,7 +280,8 @@ class Bench:
         if Path(pq).exists():
             Path(pq).unlink()
         t0 = time.perf_counter()
-        p = subprocess.run([self.ts, "convert", csv, "-o", pq], capture_output=True, text=True)
+        p = subprocess.run([self.ts, "convert", "--keep-layout", csv, "-o", pq],
+                           capture_output=True, text=True)
         if p.returncode != 0 or not Path(pq).is_file():
             die(f"tradestat convert {csv} -o {pq} failed ({p.returncode}):\n{p.stderr[-2000:]}")
         self.info["convert_s"] = time.perf_counter() - t0
@@ -378,7 +386,7 @@ def results_tables(rows: list[dict], timeout: float) -> list[str]:
         if s == "panel":
             title = "5-year panel, CSV (5 x 10M rows, glob `panel/baci_Y*.csv`)"
         elif s.endswith(" Parquet"):
-            title = (f"{s.split()[0]} rows, Parquet written by `tradestat convert` "
+            title = (f"{s.split()[0]} rows, Parquet written by `tradestat convert --keep-layout` "
                      "(tradestat only; agree = same figures as on the CSV)")
         else:
             title = f"{s} rows, CSV"
@@ -438,14 +446,14 @@ def goals(rows: list[dict], sizes: list[str], timeout: float) -> list[str]:
             r = find(rows, section=size, workload=w, engine=e)
             if e == "pandas":
                 check(f"{w} at least {1 / factor:g}x faster than pandas", ts, r, "median_s",
-                      lambda t, o, f=factor: (f"pandas time / tradestat time = {o / t:.2f}",
+                      lambda t, o, f=factor: (f"pandas time / tradestat time = {o / t:.3f}",
                                               o / t >= 1 / f))
             else:
                 check(f"{w} time <= {factor}x {e}", ts, r, "median_s",
-                      lambda t, o, f=factor: (f"{t / o:.2f}x", t / o <= f))
+                      lambda t, o, f=factor: (f"{t / o:.3f}x", t / o <= f))
         r = find(rows, section=size, workload=w, engine="duckdb")
         check(f"{w} peak memory <= {GOAL_MEM_DUCKDB}x DuckDB", ts, r, "peak_mb",
-              lambda t, o: (f"{t / o:.2f}x ({t:.0f} / {o:.0f} MB)", t / o <= GOAL_MEM_DUCKDB))
+              lambda t, o: (f"{t / o:.3f}x ({t:.0f} / {o:.0f} MB)", t / o <= GOAL_MEM_DUCKDB))
     for w in WORKLOADS:
         check(f"{w} on Parquet < {GOAL_PARQUET_S} s",
               find(rows, section=f"{size} Parquet", workload=w, engine="tradestat"), None,
