@@ -420,37 +420,26 @@ impl<'a> Flows<'a> {
         Ok(Some(Answer { value: df, notes }))
     }
 
-    /// The profile of `reporter` against `partner` (canonical codes), top `n` products.
-    pub fn pair(
+    /// The rows of a question (`keep` on Parquet frames, `keep_row` on parsed CSV rows), tagged
+    /// `_dir` x where `exports` holds and m otherwise, with the flows per year, the latest year
+    /// and that year's rows with a value.
+    fn subset(
         &self,
-        reporter: &str,
-        partner: &str,
-        years: Option<&[i32]>,
-        n: usize,
-    ) -> Result<Option<Answer<Pair>>> {
-        let (a, b) = (self.codes(reporter), self.codes(partner));
-        let ia = || col("i").is_in(int_set(&a), false);
-        let ja = || col("j").is_in(int_set(&a), false);
-        let ib = || col("i").is_in(int_set(&b), false);
-        let jb = || col("j").is_in(int_set(&b), false);
-        let keep = |lf: LazyFrame| keep_years(lf, years).filter(ia().and(jb()).or(ib().and(ja())));
-        let in_year = |r: &Row| years.is_none_or(|ys| ys.contains(&r.t));
-        let keep_row = |r: &Row| {
-            in_year(r)
-                && ((a.contains(&r.i) && b.contains(&r.j))
-                    || (b.contains(&r.i) && a.contains(&r.j)))
-        };
+        keep: &dyn Fn(LazyFrame) -> LazyFrame,
+        keep_row: &(dyn Fn(&Row) -> bool + Sync),
+        exports: Expr,
+    ) -> Result<Option<Subset>> {
         let csv = |label: &str, data: &read::Data, sep: u8, c: &Columns| {
-            kept_rows(label, data, sep, c, &keep_row)
+            kept_rows(label, data, sep, c, keep_row)
         };
-        let Some(sub) = self.run(&keep, &csv)? else {
+        let Some(sub) = self.run(keep, &csv)? else {
             return Ok(None);
         };
         let notes = self.notes(&self.counts(&sub)?)?;
         let rows = sub
             .lazy()
             .with_column(
-                when(ia().and(jb()))
+                when(exports)
                     .then(lit("x"))
                     .otherwise(lit("m"))
                     .alias("_dir"),
@@ -465,6 +454,42 @@ impl<'a> Flows<'a> {
                 .eq(lit(year.unwrap_or(i32::MIN)))
                 .and(col("v").is_not_null()),
         );
+        Ok(Some(Subset {
+            flows,
+            year,
+            in_year,
+            notes,
+        }))
+    }
+
+    /// The profile of `reporter` against `partner` (canonical codes), top `n` products.
+    pub fn pair(
+        &self,
+        reporter: &str,
+        partner: &str,
+        years: Option<&[i32]>,
+        n: usize,
+    ) -> Result<Option<Answer<Pair>>> {
+        let (a, b) = (self.codes(reporter), self.codes(partner));
+        let ia = || col("i").is_in(int_set(&a), false);
+        let ja = || col("j").is_in(int_set(&a), false);
+        let ib = || col("i").is_in(int_set(&b), false);
+        let jb = || col("j").is_in(int_set(&b), false);
+        let keep = |lf: LazyFrame| keep_years(lf, years).filter(ia().and(jb()).or(ib().and(ja())));
+        let keep_row = |r: &Row| {
+            years.is_none_or(|ys| ys.contains(&r.t))
+                && ((a.contains(&r.i) && b.contains(&r.j))
+                    || (b.contains(&r.i) && a.contains(&r.j)))
+        };
+        let Some(Subset {
+            flows,
+            year,
+            in_year,
+            notes,
+        }) = self.subset(&keep, &keep_row, ia().and(jb()))?
+        else {
+            return Ok(None);
+        };
         let top = in_year
             .clone()
             .filter(col("_dir").eq(lit("x")))
@@ -551,28 +576,17 @@ impl<'a> Flows<'a> {
         let keep_row = |r: &Row| {
             years.is_none_or(|ys| ys.contains(&r.t)) && (a.contains(&r.i) || a.contains(&r.j))
         };
-        let csv = |label: &str, data: &read::Data, sep: u8, c: &Columns| {
-            kept_rows(label, data, sep, c, &keep_row)
-        };
-        let Some(sub) = self.run(&keep, &csv)? else {
-            return Ok(None);
-        };
-        let notes = self.notes(&self.counts(&sub)?)?;
         // As the general engine tags rows: exports first, so a row with the reporter on both
         // sides counts once, as exports.
-        let rows = sub
-            .lazy()
-            .with_column(when(ia()).then(lit("x")).otherwise(lit("m")).alias("_dir"))
-            .cache();
-        let flows = per_year(rows.clone())
-            .collect()
-            .map_err(Error::polars("cannot compute the flows"))?;
-        let year = latest(&flows)?;
-        let in_year = rows.filter(
-            col("year")
-                .eq(lit(year.unwrap_or(i32::MIN)))
-                .and(col("v").is_not_null()),
-        );
+        let Some(Subset {
+            flows,
+            year,
+            in_year,
+            notes,
+        }) = self.subset(&keep, &keep_row, ia())?
+        else {
+            return Ok(None);
+        };
         let dir = |d: &str| col("_dir").eq(lit(d.to_string()));
         let counterpart = self
             .named(
@@ -623,6 +637,14 @@ impl<'a> Flows<'a> {
             notes,
         }))
     }
+}
+
+/// What [`Flows::subset`] gives a profile.
+struct Subset {
+    flows: DataFrame,
+    year: Option<i32>,
+    in_year: LazyFrame,
+    notes: Vec<String>,
 }
 
 /// A stage over the rows of one CSV input: (label, data, separator, columns) -> its result, or
