@@ -66,7 +66,8 @@ fn int_set(values: &[i32]) -> Expr {
     lit(Series::new(PlSmallStr::EMPTY, values.to_vec())).implode(true)
 }
 
-fn keep_years(lf: LazyFrame, years: Option<&[i32]>) -> LazyFrame {
+/// Keep the rows of `years` (all when `None`).
+pub(crate) fn keep_years(lf: LazyFrame, years: Option<&[i32]>) -> LazyFrame {
     match years {
         Some(ys) => lf.filter(col("year").is_in(int_set(ys), false)),
         None => lf,
@@ -116,7 +117,7 @@ fn per_year(rows: LazyFrame) -> LazyFrame {
 }
 
 /// The latest year with a figure in a `flows` frame.
-fn latest(flows: &DataFrame) -> Result<Option<i32>> {
+pub(crate) fn latest(flows: &DataFrame) -> Result<Option<i32>> {
     let years = crate::frame::ints(flows, "year")?;
     let x = crate::frame::floats(flows, "exports")?;
     let m = crate::frame::floats(flows, "imports")?;

@@ -4,23 +4,12 @@
 use polars::prelude::*;
 
 use crate::analysis::engine::{self, By, Direction, GroupBy, Partners, Ranking};
-use crate::analysis::flows::{Pair, Reporter, hhi_of, with_chapter_names};
+use crate::analysis::flows::{Pair, Reporter, hhi_of, keep_years, latest, with_chapter_names};
 use crate::error::{Error, Result};
-use crate::frame::{floats, ints};
 
 fn collect(lf: LazyFrame, what: &str) -> Result<DataFrame> {
     lf.collect()
         .map_err(Error::polars(format!("cannot compute {what}")))
-}
-
-fn keep_years(lf: LazyFrame, years: Option<&[i32]>) -> LazyFrame {
-    match years {
-        Some(ys) => lf.filter(col("year").is_in(
-            lit(Series::new(PlSmallStr::EMPTY, ys.to_vec())).implode(true),
-            false,
-        )),
-        None => lf,
-    }
 }
 
 /// Exports, imports, turnover and balance per year, from the engine's summary.
@@ -40,20 +29,6 @@ fn flows(
         ]),
         "the flows",
     )
-}
-
-/// The latest year with exports or imports in a flows frame.
-fn latest(df: &DataFrame) -> Result<Option<i32>> {
-    let (y, x, m) = (
-        ints(df, "year")?,
-        floats(df, "exports")?,
-        floats(df, "imports")?,
-    );
-    Ok((0..df.height())
-        .filter(|&r| x[r].is_some() || m[r].is_some())
-        .filter_map(|r| y[r])
-        .map(|y| y as i32)
-        .max())
 }
 
 /// See [`crate::analysis::flows::Flows::pair`].

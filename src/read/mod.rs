@@ -202,21 +202,11 @@ pub fn read_csv(
             ));
         }
     }
-    // Names de-duplicated after normalising, all read as text: the layout plan parses and
-    // checks each column it uses, so nothing is guessed by type inference.
-    let mut seen = std::collections::HashSet::new();
-    let fields: Vec<Field> = sniffed
-        .normalised
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let name = if seen.insert(n.clone()) {
-                n.clone()
-            } else {
-                format!("{n}#{i}")
-            };
-            Field::new(name.into(), DataType::String)
-        })
+    // All read as text: the layout plan parses and checks each column it uses, so nothing is
+    // guessed by type inference.
+    let fields: Vec<Field> = column_names(&sniffed)
+        .into_iter()
+        .map(|name| Field::new(name.into(), DataType::String))
         .collect();
     let schema: Schema = fields.into_iter().collect();
     let lf = scan(label, &data, sniffed.delimiter, schema)?;
@@ -284,24 +274,15 @@ pub(crate) fn baci_source(info: &FileInfo) -> Result<BaciSource> {
             ]),
         )),
         (data, _) => {
-            let fields: Vec<Field> = sniffed
-                .normalised
-                .iter()
-                .enumerate()
-                .map(|(n, name)| {
+            let fields: Vec<Field> = column_names(sniffed)
+                .into_iter()
+                .map(|name| {
                     let dtype = match name.as_str() {
                         // k is a number in BACI (the leading zero dropped): parsed as one, it
                         // costs no string per row; the code is rebuilt on the few rows kept.
                         "t" | "i" | "j" | "k" => DataType::Int32,
                         "v" => DataType::Float64,
                         _ => DataType::String,
-                    };
-                    // Names that repeat are renamed as the general reader does.
-                    let first = sniffed.normalised.iter().position(|m| m == name) == Some(n);
-                    let name = if first {
-                        name.clone()
-                    } else {
-                        format!("{name}#{n}")
                     };
                     Field::new(name.into(), dtype)
                 })
@@ -368,6 +349,23 @@ pub(crate) fn baci_typed(info: &FileInfo) -> Result<LazyFrame> {
 
 /// The variant name of a Parquet file in BACI's layout.
 const PARQUET_BACI: &str = "parquet (BACI layout)";
+
+/// The scan's column names: the normalised header, a name seen before renamed `name#i`.
+fn column_names(sniffed: &Sniffed) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    sniffed
+        .normalised
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            if seen.insert(n.clone()) {
+                n.clone()
+            } else {
+                format!("{n}#{i}")
+            }
+        })
+        .collect()
+}
 
 /// A lazy CSV scan with an explicit schema.
 pub(crate) fn scan(label: &str, data: &Data, delimiter: u8, schema: Schema) -> Result<LazyFrame> {
