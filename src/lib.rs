@@ -11,10 +11,12 @@ pub mod frame;
 pub mod inspect;
 pub mod load;
 pub mod output;
+pub mod question;
 pub mod read;
 pub mod reference;
 pub mod report;
 pub mod schema;
+pub mod tables;
 pub mod validate;
 pub mod write;
 

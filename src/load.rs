@@ -17,6 +17,7 @@ pub const SEED_CSV: &str = include_str!("../data/seed.csv");
 pub const SEED_LABEL: &str = "embedded seed dataset (data/seed.csv)";
 
 /// Everything loaded for one run: the canonical lazy frame and what was learnt on the way.
+#[derive(Clone)]
 pub struct Dataset {
     /// All inputs in one canonical frame, derived rows included.
     pub lf: LazyFrame,
@@ -30,9 +31,15 @@ pub struct Dataset {
     pub code_tables: Vec<String>,
     /// The code tables themselves.
     pub(crate) tables: Vec<CodeTable>,
+    /// The options the inputs were read with.
+    pub options: LoadOptions,
+    /// Every input path (code tables included, in the order given) with its bytes as on disk
+    /// when it was read whole, so that a manifest hashes them without opening the file again.
+    pub inputs: Vec<(PathBuf, read::Raw)>,
 }
 
 /// A BACI code table given as an input: not trade data, but names and codes for it.
+#[derive(Clone)]
 pub(crate) enum CodeTable {
     /// `code,description`: product names.
     Products(Vec<(String, String)>),
@@ -40,11 +47,16 @@ pub(crate) enum CodeTable {
     Countries(Vec<(String, String)>),
 }
 
-/// Recognise and read a BACI code table; `None` when the file is something else.
-fn code_table(path: &std::path::Path) -> Result<Option<CodeTable>> {
+/// Recognise and read a BACI code table from a file's bytes; `None` when the file is something
+/// else. Code tables are small (well under a megabyte): a file too large to be read whole
+/// ([`Data::File`]) is trade data, and is not opened here.
+fn code_table(path: &std::path::Path, data: &Data) -> Result<Option<CodeTable>> {
     let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let Data::Bytes(bytes) = data else {
+        return Ok(None);
+    };
     if !is_csv {
         return Ok(None);
     }
@@ -54,8 +66,7 @@ fn code_table(path: &std::path::Path) -> Result<Option<CodeTable>> {
     };
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
-        .from_path(path)
-        .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+        .from_reader(bytes.as_slice());
     let header: Vec<String> = rdr
         .byte_headers()
         .map_err(|e| io(std::io::Error::other(e.to_string())))?
@@ -176,11 +187,24 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
         frames.push(lf);
         files.push(info);
     }
+    let mut inputs: Vec<(PathBuf, read::Raw)> = Vec::new();
     let mut tables = Vec::new();
     let mut code_tables = Vec::new();
+    // Each file is opened once here: read whole when small (then sniffed, checked, parsed and
+    // hashed from memory), or left for the scan to stream.
     let mut data_paths = Vec::new();
     for path in &paths {
-        match code_table(path)? {
+        let is_parquet = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+        if is_parquet {
+            data_paths.push((path, None));
+            inputs.push((path.clone(), None));
+            continue;
+        }
+        let (data, raw) = read::decode(path, options.encoding)?;
+        inputs.push((path.clone(), raw));
+        match code_table(path, &data)? {
             Some(t) => {
                 let what = match &t {
                     CodeTable::Products(p) => format!("{} product names", p.len()),
@@ -189,7 +213,7 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
                 code_tables.push(format!("{}: BACI code table ({what})", path.display()));
                 tables.push(t);
             }
-            None => data_paths.push(path),
+            None => data_paths.push((path, Some(data))),
         }
     }
     if !paths.is_empty() && data_paths.is_empty() {
@@ -197,9 +221,14 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
             "the inputs are code tables only; give a trade file too".into(),
         ));
     }
-    for path in data_paths {
-        let (mut lf, info) =
-            read::read_path(path, &options.read, options.encoding, options.validation)?;
+    for (path, opened) in data_paths {
+        let (mut lf, info) = match opened {
+            Some(data) => {
+                let label = path.to_string_lossy().into_owned();
+                read::read_csv(&label, data, &options.read, options.validation)?
+            }
+            None => read::read_path(path, &options.read, options.encoding, options.validation)?,
+        };
         if info.layout == Layout::Baci && !tables.is_empty() {
             lf = apply_code_tables(lf, &tables);
         }
@@ -226,6 +255,8 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
         seed,
         code_tables,
         tables,
+        options: options.clone(),
+        inputs,
     })
 }
 

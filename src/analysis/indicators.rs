@@ -7,8 +7,10 @@
 
 use polars::prelude::*;
 
-use super::engine::{Partners, leaves, set, usable};
+use super::{Partners, leaves, set, usable};
+use crate::question::Question;
 use crate::schema::{WORLD, flow};
+use crate::{Dataset, Error, Result};
 
 /// Declared flows by product in one year: `country` (the declaring side), `dir` (`x` exports,
 /// `m` imports), `partner`, `product`, `value`, `quantity`, `quantity_unit`. Products at their
@@ -381,7 +383,7 @@ pub fn unit_values(d: LazyFrame, reporter: &str, partners: &Partners) -> LazyFra
 /// `gap = importer_value - exporter_value * cif_fob` and `gap_pct = gap / (exporter_value *
 /// cif_fob)`, per year, ranked by the absolute gap.
 pub fn mirror(lf: LazyFrame, reporter: &str, partners: &Partners, cif_fob: f64) -> LazyFrame {
-    let base = super::engine::top_level(usable(lf)).filter(col("reconciled").not());
+    let base = super::top_level(usable(lf)).filter(col("reconciled").not());
     let r = || lit(reporter.to_string());
     let in_p = |c: &str| match partners {
         Partners::World => col(c).neq(r()).and(col(c).neq(lit(WORLD))),
@@ -441,10 +443,39 @@ pub fn mirror(lf: LazyFrame, reporter: &str, partners: &Partners, cif_fob: f64) 
         )
 }
 
+/// Mirror statistics for the question (see `indicators::mirror`), refused when no flow is
+/// declared by both exporter and importer. `what` and `pair` word the refusal for the command.
+pub fn mirror_frame(
+    ds: &Dataset,
+    q: &Question,
+    cif_fob: f64,
+    what: &str,
+    pair: &str,
+) -> Result<DataFrame> {
+    if !(cif_fob.is_finite() && cif_fob > 0.0) {
+        return Err(Error::Request("--cif-fob must be a positive number".into()));
+    }
+    let df = ds.collect(
+        q.keep_years(mirror(ds.lf.clone(), &q.reporter, &q.partners, cif_fob)),
+        "mirror statistics",
+    )?;
+    let (ev, iv) = (
+        crate::frame::floats(&df, "exporter_value")?,
+        crate::frame::floats(&df, "importer_value")?,
+    );
+    if !(0..df.height()).any(|i| ev[i].is_some() && iv[i].is_some()) {
+        return Err(Error::Request(format!(
+            "{what} needs both sides: no flow of {pair} is declared by both exporter and importer \
+             (load both countries' files; BACI rows are already reconciled)"
+        )));
+    }
+    Ok(df)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::engine::{By, Direction, Ranking, top, top_level};
+    use crate::analysis::{By, Direction, Ranking, top, top_level};
     use crate::frame::floats;
     use crate::read::layout::ReadOptions;
     use crate::read::{Data, Validation, read_csv};

@@ -6,9 +6,20 @@
 //! customs procedure). Then sums over products use either [`top_level`] (codes with no
 //! ancestor present: TOTAL where it exists) or [`leaves`] (codes with no descendant present).
 
-pub mod engine;
-pub mod flows;
+pub mod answers;
+pub mod baci_lane;
+mod composition;
+pub mod door;
 pub mod indicators;
+pub mod notes;
 pub mod profile;
+mod rankings;
+mod rules;
+mod sides;
+mod summary;
 
-pub use engine::*;
+pub use composition::*;
+pub use rankings::*;
+pub use rules::*;
+pub use sides::*;
+pub use summary::*;

@@ -1,10 +1,10 @@
 //! Profiles and the world table through the general engine, for any layout: the same results
-//! as the fast lane in [`crate::analysis::flows`] gives for BACI files.
+//! as the fast lane in [`crate::analysis::baci_lane`] gives for BACI files.
 
 use polars::prelude::*;
 
-use crate::analysis::engine::{self, By, Direction, GroupBy, Partners, Ranking};
-use crate::analysis::flows::{Pair, Reporter, hhi_of, keep_years, latest, with_chapter_names};
+use crate::analysis::answers::{Pair, Reporter, hhi_of, keep_years, latest, with_chapter_names};
+use crate::analysis::{self as engine, By, Direction, GroupBy, Partners, Ranking};
 use crate::error::{Error, Result};
 
 fn collect(lf: LazyFrame, what: &str) -> Result<DataFrame> {
@@ -31,7 +31,7 @@ fn flows(
     )
 }
 
-/// See [`crate::analysis::flows::Flows::pair`].
+/// See [`crate::analysis::baci_lane::BaciLane::pair`].
 pub fn pair(
     lf: LazyFrame,
     reporter: &str,
@@ -98,7 +98,7 @@ pub fn pair(
     })
 }
 
-/// See [`crate::analysis::flows::Flows::reporter`].
+/// See [`crate::analysis::baci_lane::BaciLane::reporter`].
 pub fn reporter(
     lf: LazyFrame,
     reporter: &str,

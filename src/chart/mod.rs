@@ -7,6 +7,7 @@
 
 mod bars;
 mod canvas;
+pub mod compose;
 pub mod data;
 mod lines;
 mod pairs;

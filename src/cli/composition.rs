@@ -1,12 +1,11 @@
 //! `tradestat composition`: totals and shares by HS section, chapter, heading or category.
 
 use clap::Args;
-use tradestat::analysis::{self, Direction, GroupBy};
-use tradestat::frame::{floats, ints, strings};
-use tradestat::output::{Cell, Kind, Table};
-use tradestat::{Error, Result, load};
+use tradestat::analysis::{Direction, GroupBy};
+use tradestat::tables;
+use tradestat::{Result, load};
 
-use super::common::Filters;
+use super::common::FilterArgs;
 use super::{Global, Inputs};
 
 /// Totals and shares of what is traded, by HS section, chapter (2 digits), heading (4 digits) or
@@ -25,7 +24,7 @@ pub struct CompositionArgs {
     #[command(flatten)]
     pub inputs: Inputs,
     #[command(flatten)]
-    pub filters: Filters,
+    pub filters: FilterArgs,
     /// Grouping: section, chapter, heading, category
     #[arg(long, default_value = "chapter", value_parser = parse_group)]
     pub group: GroupBy,
@@ -36,65 +35,13 @@ pub struct CompositionArgs {
 
 /// Parse a `--group` value.
 pub fn parse_group(s: &str) -> std::result::Result<GroupBy, String> {
-    match s {
-        "section" | "sections" => Ok(GroupBy::Section),
-        "chapter" | "chapters" | "hs2" => Ok(GroupBy::Chapter),
-        "heading" | "headings" | "hs4" => Ok(GroupBy::Heading),
-        "category" | "categories" => Ok(GroupBy::Category),
-        _ => Err(format!(
-            "unknown group '{s}'; use section, chapter, heading or category"
-        )),
-    }
+    s.parse()
 }
 
 pub fn run(args: CompositionArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let (ds, q) = args.filters.apply(ds)?;
-    let lf = q.keep_years(analysis::composition(
-        ds.lf.clone(),
-        &q.reporter,
-        &q.partners,
-        args.direction,
-        args.group,
-    ));
-    let df = ds.collect(lf, "the composition")?;
-    if df.height() == 0 {
-        return Err(Error::Request(format!(
-            "no product detail for {} ({:?}); the data may hold totals only",
-            q.title(),
-            args.direction
-        )));
-    }
-    let mut t = Table::new(vec![
-        ("year", Kind::Text),
-        ("group", Kind::Text),
-        ("label", Kind::Text),
-        ("value", Kind::Money),
-        ("share", Kind::Percent),
-    ]);
-    t.title = Some(format!(
-        "Composition of {:?}: {}",
-        args.direction,
-        q.title()
-    ));
-    let (y, gr, l, v, s) = (
-        ints(&df, "year")?,
-        strings(&df, "group")?,
-        strings(&df, "label")?,
-        floats(&df, "value")?,
-        floats(&df, "share")?,
-    );
-    let text = |o: &Option<String>| Cell::Text(o.clone().unwrap_or_default());
-    for i in 0..df.height() {
-        t.push(vec![
-            y[i].map(|y| Cell::Text(y.to_string()))
-                .unwrap_or(Cell::Empty),
-            text(&gr[i]),
-            text(&l[i]),
-            v[i].map(Cell::Num).unwrap_or(Cell::Empty),
-            s[i].map(Cell::Num).unwrap_or(Cell::Empty),
-        ]);
-    }
+    let (ds, q) = args.filters.filters().apply(ds)?;
+    let t = tables::composition_by_year(&ds, &q, args.direction, args.group)?;
     super::common::emit(g, &ds, &q, &t, Vec::new())?;
     Ok(())
 }

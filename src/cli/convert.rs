@@ -3,8 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use polars::prelude::{DataType, col, lit};
-use tradestat::analysis::flows::Flows;
+use tradestat::analysis::baci_lane::BaciLane;
 use tradestat::read::Validation;
 use tradestat::{Error, Result, load, write};
 
@@ -56,20 +55,10 @@ pub fn run(args: ConvertArgs, g: &Global) -> Result<()> {
                 "--keep-layout writes Parquet: use -o FILE.parquet".into(),
             ));
         }
-        let lane = Flows::of(&ds)?.ok_or_else(|| {
+        let lane = BaciLane::of(&ds)?.ok_or_else(|| {
             Error::Request("--keep-layout needs BACI inputs (t,i,j,k,v,q) only".into())
         })?;
-        ds.collect(
-            lane.raw()?.select([
-                col("year").alias("t"),
-                col("i"),
-                col("j"),
-                col("k").cast(DataType::String).str().zfill(lit(6)),
-                col("v"),
-                col("q"),
-            ]),
-            "the BACI table",
-        )?
+        lane.layout_frame()?
     } else {
         ds.collect(ds.lf.clone(), "the canonical table")?
     };
@@ -79,7 +68,7 @@ pub fn run(args: ConvertArgs, g: &Global) -> Result<()> {
         write::parquet(&out, &mut df)?;
     }
     let mut notes: Vec<String> = ds.files.iter().flat_map(|f| f.warnings.clone()).collect();
-    if ext == "parquet" && !args.keep_layout && Flows::of(&ds)?.is_some() {
+    if ext == "parquet" && !args.keep_layout && BaciLane::of(&ds)?.is_some() {
         notes.push(
             "the inputs are BACI files: with --keep-layout the Parquet file keeps BACI's typed \
              layout, about a quarter of the size, and profile and world read it much faster"

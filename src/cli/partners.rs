@@ -1,13 +1,11 @@
 //! `tradestat partners`: a reporter's partners ranked by turnover, exports or imports.
 
 use clap::Args;
-use tradestat::analysis::{self, Direction};
-use tradestat::frame::{floats, ints, strings};
-use tradestat::output::{Cell, Kind, Table};
-use tradestat::reference::countries;
-use tradestat::{Error, Result, load};
+use tradestat::analysis::Direction;
+use tradestat::tables;
+use tradestat::{Result, load};
 
-use super::common::Filters;
+use super::common::FilterArgs;
 use super::{Global, Inputs};
 
 /// A reporter's partners ranked by turnover, exports or imports in one year, optionally within a
@@ -27,7 +25,7 @@ pub struct PartnersArgs {
     #[command(flatten)]
     pub inputs: Inputs,
     #[command(flatten)]
-    pub filters: Filters,
+    pub filters: FilterArgs,
     /// Rank by turnover, exports or imports
     #[arg(long, default_value = "turnover")]
     pub by: Direction,
@@ -43,62 +41,8 @@ pub fn run(args: PartnersArgs, g: &Global) -> Result<()> {
     if filters.partner.is_none() && filters.region.is_none() {
         filters.partner = Some("world".into());
     }
-    let (ds, q) = filters.apply(ds)?;
-    let year = q.one_year()?;
-    let df = ds.collect(
-        analysis::partners(ds.lf.clone(), &q.reporter, &q.partners, year, args.by),
-        "the partner ranking",
-    )?;
-    if df.height() == 0 {
-        return Err(Error::Request(format!(
-            "no partners with data for {} in {year}",
-            q.title()
-        )));
-    }
-    let mut t = Table::new(vec![
-        ("rank", Kind::Integer),
-        ("partner", Kind::Text),
-        ("name", Kind::Text),
-        ("exports", Kind::Money),
-        ("imports", Kind::Money),
-        ("turnover", Kind::Money),
-        ("balance", Kind::Money),
-        ("share", Kind::Percent),
-    ]);
-    let within = args
-        .filters
-        .region
-        .clone()
-        .unwrap_or_else(|| "World".into());
-    t.title = Some(format!(
-        "Partners of {} by {:?}, {year} ({within})",
-        countries().name_of(&q.reporter),
-        args.by
-    ));
-    let rank = ints(&df, "rank")?;
-    let partner = strings(&df, "partner")?;
-    let nums: Vec<Vec<Option<f64>>> = ["exports", "imports", "turnover", "balance", "share"]
-        .iter()
-        .map(|c| floats(&df, c))
-        .collect::<Result<_>>()?;
-    let limit = if args.n == 0 {
-        df.height()
-    } else {
-        args.n.min(df.height())
-    };
-    for i in 0..limit {
-        let p = partner[i].clone().unwrap_or_default();
-        let mut row = vec![
-            rank[i].map(Cell::Int).unwrap_or(Cell::Empty),
-            Cell::Text(p.clone()),
-            Cell::Text(countries().name_of(&p)),
-        ];
-        row.extend(
-            nums.iter()
-                .map(|c| c[i].map(Cell::Num).unwrap_or(Cell::Empty)),
-        );
-        t.push(row);
-    }
+    let (ds, q) = filters.filters().apply(ds)?;
+    let t = tables::partner_ranking(&ds, &q, args.by, args.n)?;
     super::common::emit(g, &ds, &q, &t, Vec::new())?;
     Ok(())
 }

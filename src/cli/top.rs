@@ -2,12 +2,10 @@
 
 use clap::Args;
 use tradestat::analysis::{self, By, Direction};
-use tradestat::frame::{floats, ints, strings};
-use tradestat::output::{Cell, Kind, Table};
-use tradestat::reference::countries;
+use tradestat::tables::ranking_table;
 use tradestat::{Error, Result, load};
 
-use super::common::Filters;
+use super::common::FilterArgs;
 use super::{Global, Inputs};
 
 /// The top N products or partners by value in one year, with share and cumulative share (Pareto).
@@ -25,7 +23,7 @@ pub struct TopArgs {
     #[command(flatten)]
     pub inputs: Inputs,
     #[command(flatten)]
-    pub filters: Filters,
+    pub filters: FilterArgs,
     /// What to rank: product or partner
     #[arg(long, default_value = "product", value_parser = parse_by)]
     pub by: By,
@@ -50,7 +48,7 @@ fn parse_by(s: &str) -> std::result::Result<By, String> {
 
 pub fn run(args: TopArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let (ds, q) = args.filters.apply(ds)?;
+    let (ds, q) = args.filters.filters().apply(ds)?;
     let year = q.one_year()?;
     let lf = analysis::top(
         ds.lf.clone(),
@@ -72,39 +70,11 @@ pub fn run(args: TopArgs, g: &Global) -> Result<()> {
             q.title()
         )));
     }
-    let mut t = Table::new(vec![
-        ("rank", Kind::Integer),
-        ("code", Kind::Text),
-        ("name", Kind::Text),
-        ("value", Kind::Money),
-        ("share", Kind::Percent),
-        ("cumulative_share", Kind::Percent),
-    ]);
-    t.title = Some(format!("Top {:?} {}, {year}", args.direction, q.title()));
-    let (rank, code, name, value, share, cum) = (
-        ints(&df, "rank")?,
-        strings(&df, "code")?,
-        strings(&df, "name")?,
-        floats(&df, "value")?,
-        floats(&df, "share")?,
-        floats(&df, "cumulative_share")?,
-    );
-    let table = countries();
-    for i in 0..df.height() {
-        let c = code[i].clone().unwrap_or_default();
-        let n = match args.by {
-            By::Partner => table.name_of(&c),
-            By::Product => name[i].clone().unwrap_or_default(),
-        };
-        t.push(vec![
-            rank[i].map(Cell::Int).unwrap_or(Cell::Empty),
-            Cell::Text(c),
-            Cell::Text(n),
-            value[i].map(Cell::Num).unwrap_or(Cell::Empty),
-            share[i].map(Cell::Num).unwrap_or(Cell::Empty),
-            cum[i].map(Cell::Num).unwrap_or(Cell::Empty),
-        ]);
-    }
+    let t = ranking_table(
+        &df,
+        args.by,
+        format!("Top {:?} {}, {year}", args.direction, q.title()),
+    )?;
     super::common::emit(g, &ds, &q, &t, Vec::new())?;
     Ok(())
 }

@@ -1,13 +1,11 @@
 //! `tradestat world`: every country's exports, imports, balance and turnover, ranked.
 
 use clap::Args;
-use tradestat::analysis::flows::Flows;
-use tradestat::analysis::profile;
-use tradestat::output::{Cell, Column, Kind};
-use tradestat::reference::countries;
-use tradestat::{Error, Result, load};
+use tradestat::analysis::door::{self, Engine};
+use tradestat::tables::world_table;
+use tradestat::{Result, load};
 
-use super::common::{self, EngineChoice, Filters, parse_years, table_from};
+use super::common::parse_engine;
 use super::{Global, Inputs};
 
 /// The world table: for every country in the data, per year, its exports, imports, balance and
@@ -34,94 +32,17 @@ pub struct WorldArgs {
     #[arg(short = 'n', long, default_value_t = 0)]
     pub n: usize,
     /// Engine: auto (fast lane for BACI inputs) or general
-    #[arg(long, value_enum, default_value_t = EngineChoice::Auto)]
-    pub engine: EngineChoice,
+    #[arg(long, value_name = "ENGINE", default_value = "auto", value_parser = parse_engine)]
+    pub engine: Engine,
 }
 
 pub fn run(args: WorldArgs, g: &Global) -> Result<()> {
-    let _spinner = g.spinner("reading the inputs");
+    let spinner = g.spinner("reading the inputs");
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
-    let years = args.years.as_deref().map(parse_years).transpose()?;
-    let filters = Filters {
-        years: args.years.clone(),
-        ..Filters::default()
-    };
-    let fast = match common::fast_lane_allowed(args.engine, &filters, g) {
-        true => match Flows::of(&ds)? {
-            Some(lane) => lane.world(years.as_deref())?,
-            None => None,
-        },
-        false => None,
-    };
-    let (df, notes) = match fast {
-        Some(a) => {
-            let mut notes = a.notes;
-            notes.push(format!("sources: {}", common::file_sources(&ds)));
-            (a.value, notes)
-        }
-        None => {
-            let ds = ds.materialise()?;
-            let df = profile::world(ds.lf.clone(), years.as_deref())?;
-            let mut notes = common::left_out_notes(&ds)?;
-            notes.push(format!("sources: {}", common::sources(&ds)?));
-            (df, notes)
-        }
-    };
-    if df.height() == 0 {
-        return Err(Error::Request(
-            "no trade in the data for the years asked".into(),
-        ));
-    }
-    let mut t = table_from(
-        &df,
-        &[
-            ("year", Kind::Text),
-            ("country", Kind::Text),
-            ("exports", Kind::Money),
-            ("imports", Kind::Money),
-            ("balance", Kind::Money),
-            ("turnover", Kind::Money),
-        ],
-    )?;
-    // Rank within each year (the frame is sorted by year, then turnover).
-    t.columns.insert(
-        1,
-        Column {
-            name: "rank".into(),
-            kind: Kind::Integer,
-        },
-    );
-    t.columns.insert(
-        3,
-        Column {
-            name: "name".into(),
-            kind: Kind::Text,
-        },
-    );
-    let names = countries();
-    let mut rows = Vec::new();
-    let (mut last, mut rank) = (None, 0i64);
-    for mut row in std::mem::take(&mut t.rows) {
-        if Some(&row[0]) != last.as_ref() {
-            last = Some(row[0].clone());
-            rank = 0;
-        }
-        rank += 1;
-        if args.n > 0 && rank > args.n as i64 {
-            continue;
-        }
-        let name = match &row[1] {
-            Cell::Text(c) => Cell::Text(names.name_of(c)),
-            _ => Cell::Empty,
-        };
-        row.insert(1, Cell::Int(rank));
-        row.insert(3, name);
-        rows.push(row);
-    }
-    t.rows = rows;
-    t.title = Some("World table: exports, imports, balance and turnover by country".into());
-    drop(_spinner);
+    let answer = door::world(ds, args.years.as_deref(), args.engine)?;
+    let t = world_table(&answer.value, args.n)?;
+    drop(spinner);
     g.emit(&t.render(g.output, "USD"))?;
-    g.note(&notes);
+    g.note(&answer.notes);
     Ok(())
 }

@@ -76,17 +76,35 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     }
 }
 
-/// Read a whole file, gunzipping `.gz` and transcoding Latin-1 as asked.
-fn decode(path: &Path, encoding: Encoding) -> Result<Data> {
+/// A file's bytes as read from disk, when they were read whole: the manifest hashes them
+/// instead of opening the file again.
+pub type Raw = Option<Arc<Vec<u8>>>;
+
+/// Open a file: a plain UTF-8 file up to [`AUTO_VALIDATE_BYTES`] is read whole, once, and
+/// sniffed, checked and parsed from memory (one read instead of one per pass); a larger one is
+/// left on disk for the scan to stream. `.gz` files are gunzipped and Latin-1 transcoded in
+/// memory. Returns the data to parse and, when the file was read whole, its bytes as on disk.
+pub fn decode(path: &Path, encoding: Encoding) -> Result<(Data, Raw)> {
     let gz = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
     if !gz && encoding == Encoding::Utf8 {
-        // Make sure it opens now, so the error names the file rather than a failed scan.
-        std::fs::File::open(path).map_err(io_err(path))?;
-        return Ok(Data::File(path.to_path_buf()));
+        // Opened now, so the error names the file rather than a failed scan.
+        let f = std::fs::File::open(path).map_err(io_err(path))?;
+        let size = f.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+        // Special files (pipes) report no size: read them whole too.
+        let regular = f.metadata().map(|m| m.is_file()).unwrap_or(false);
+        if regular && size > AUTO_VALIDATE_BYTES {
+            return Ok((Data::File(path.to_path_buf()), None));
+        }
+        let mut bytes = Vec::with_capacity(size.min(AUTO_VALIDATE_BYTES) as usize);
+        std::io::BufReader::new(f)
+            .read_to_end(&mut bytes)
+            .map_err(io_err(path))?;
+        let bytes = Arc::new(bytes);
+        return Ok((Data::Bytes(bytes.clone()), Some(bytes)));
     }
-    let raw = std::fs::read(path).map_err(io_err(path))?;
+    let raw = Arc::new(std::fs::read(path).map_err(io_err(path))?);
     let mut bytes = if gz {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(raw.as_slice())
@@ -94,7 +112,7 @@ fn decode(path: &Path, encoding: Encoding) -> Result<Data> {
             .map_err(io_err(path))?;
         out
     } else {
-        raw
+        raw.as_ref().clone()
     };
     if encoding == Encoding::Latin1 {
         bytes = bytes
@@ -103,7 +121,7 @@ fn decode(path: &Path, encoding: Encoding) -> Result<Data> {
             .collect::<String>()
             .into_bytes();
     }
-    Ok(Data::Bytes(Arc::new(bytes)))
+    Ok((Data::Bytes(Arc::new(bytes)), Some(raw)))
 }
 
 /// The first bytes of a source, enough to sniff the header and see a data row.
@@ -231,7 +249,7 @@ pub fn read_path(
     if is_parquet {
         return read_parquet(path, &label, options);
     }
-    let data = decode(path, encoding)?;
+    let (data, _) = decode(path, encoding)?;
     read_csv(&label, data, options, validation)
 }
 

@@ -5,6 +5,8 @@
 //! piece of text that may come from input files (country, product and source names) is escaped
 //! for the format it goes into.
 
+pub mod build;
+pub mod deck;
 pub mod files;
 pub mod narrative;
 pub mod spec;

@@ -13,65 +13,25 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
+use crate::analysis::answers::{
+    Answer, Pair, Reporter, hhi_of, int_set, keep_years, latest, with_chapter_names,
+};
 use crate::error::{Error, Result};
 use crate::load::Dataset;
 use crate::read::baci_rows::{self, Columns, Row};
 use crate::read::{self, BaciSource, layout::Layout};
-use crate::reference::{countries, hs};
+use crate::reference::countries;
 use crate::schema::WORLD;
 
 /// The inputs of a dataset as one typed frame of flows: `year`, `i` (exporter code), `j`
 /// (importer code), `k` (product code as a number), `v` (US dollars).
-pub struct Flows<'a> {
+pub struct BaciLane<'a> {
     ds: &'a Dataset,
     sources: Vec<BaciSource>,
     /// Country code -> canonical code, from our table, then the BACI code tables given.
     names: HashMap<i32, String>,
     /// Six-digit product code -> name, from the BACI product tables given.
     products: HashMap<String, String>,
-}
-
-/// Results with the notes the reader must see (rows left out, unknown codes).
-pub struct Answer<T> {
-    pub value: T,
-    pub notes: Vec<String>,
-}
-
-/// A pair profile: flows per year, the top products of the reporter's exports to the partner
-/// and the chapter totals both ways, in the latest year.
-pub struct Pair {
-    /// `year`, `exports`, `imports`, `turnover`, `balance`.
-    pub flows: DataFrame,
-    /// `rank`, `product`, `name`, `value`, `share`.
-    pub top_products: DataFrame,
-    /// `chapter`, `name`, `exports`, `imports`.
-    pub chapters: DataFrame,
-    /// The year of the rankings: the latest year with trade.
-    pub year: Option<i32>,
-}
-
-/// A reporter profile: flows per year, the top partners by turnover and the concentration of
-/// the reporter's exports over products, in the latest year.
-pub struct Reporter {
-    /// `year`, `exports`, `imports`, `turnover`, `balance`.
-    pub flows: DataFrame,
-    /// `rank`, `partner`, `exports`, `imports`, `turnover`, `share`.
-    pub top_partners: DataFrame,
-    /// `year`, `products`, `hhi`.
-    pub concentration: DataFrame,
-    pub year: Option<i32>,
-}
-
-fn int_set(values: &[i32]) -> Expr {
-    lit(Series::new(PlSmallStr::EMPTY, values.to_vec())).implode(true)
-}
-
-/// Keep the rows of `years` (all when `None`).
-pub(crate) fn keep_years(lf: LazyFrame, years: Option<&[i32]>) -> LazyFrame {
-    match years {
-        Some(ys) => lf.filter(col("year").is_in(int_set(ys), false)),
-        None => lf,
-    }
 }
 
 /// The six-digit product code (BACI drops the leading zero: 71120 is 071120).
@@ -116,22 +76,10 @@ fn per_year(rows: LazyFrame) -> LazyFrame {
         .sort(["year"], SortMultipleOptions::default())
 }
 
-/// The latest year with a figure in a `flows` frame.
-pub(crate) fn latest(flows: &DataFrame) -> Result<Option<i32>> {
-    let years = crate::frame::ints(flows, "year")?;
-    let x = crate::frame::floats(flows, "exports")?;
-    let m = crate::frame::floats(flows, "imports")?;
-    Ok((0..flows.height())
-        .filter(|&r| x[r].is_some() || m[r].is_some())
-        .filter_map(|r| years[r])
-        .map(|y| y as i32)
-        .max())
-}
-
-impl<'a> Flows<'a> {
+impl<'a> BaciLane<'a> {
     /// The fast lane over `ds` when every input is a BACI file; `None` otherwise (the seed
     /// dataset, other layouts).
-    pub fn of(ds: &'a Dataset) -> Result<Option<Flows<'a>>> {
+    pub fn of(ds: &'a Dataset) -> Result<Option<BaciLane<'a>>> {
         if ds.seed || ds.files.is_empty() || ds.files.iter().any(|f| f.layout != Layout::Baci) {
             return Ok(None);
         }
@@ -154,7 +102,7 @@ impl<'a> Flows<'a> {
             }
         }
         let products = ds.product_table_pairs().into_iter().collect();
-        Ok(Some(Flows {
+        Ok(Some(BaciLane {
             ds,
             sources,
             names,
@@ -197,6 +145,22 @@ impl<'a> Flows<'a> {
             .map(read::baci_typed)
             .collect::<Result<Vec<_>>>()?;
         concat(parts, UnionArgs::default()).map_err(Error::polars("cannot combine the inputs"))
+    }
+
+    /// The inputs in BACI's own layout, typed (`t`, `i`, `j`, `k` as six-digit text, `v` in
+    /// thousands, `q`), for `convert --keep-layout`.
+    pub fn layout_frame(&self) -> Result<DataFrame> {
+        self.ds.collect(
+            self.raw()?.select([
+                col("year").alias("t"),
+                col("i"),
+                col("j"),
+                product().alias("k"),
+                col("v"),
+                col("q"),
+            ]),
+            "the BACI table",
+        )
     }
 
     /// Run a stage (filters, partial sums) over every input and stack the results: `stage` on
@@ -777,43 +741,4 @@ fn kept_rows(
     ])
     .map(Some)
     .map_err(Error::polars("cannot build the rows"))
-}
-
-/// One row `year`, `products`, `hhi` from a frame of `value` per product (positive values).
-pub(crate) fn hhi_of(values: LazyFrame, year: Option<i32>) -> Result<DataFrame> {
-    crate::analysis::indicators::hhi(values, "value")
-        .select([
-            match year {
-                Some(y) => lit(y),
-                None => lit(NULL).cast(DataType::Int32),
-            }
-            .alias("year"),
-            col("n").cast(DataType::Int64).alias("products"),
-            // No exports, no concentration (not zero).
-            when(col("n").gt(lit(0.0)))
-                .then(col("hhi"))
-                .otherwise(lit(NULL).cast(DataType::Float64))
-                .alias("hhi"),
-        ])
-        .collect()
-        .map_err(Error::polars("cannot compute the concentration"))
-}
-
-/// Add the chapter labels of our HS table as `name`, after `chapter`.
-pub(crate) fn with_chapter_names(df: DataFrame) -> Result<DataFrame> {
-    let table = hs();
-    let codes = crate::frame::strings(&df, "chapter")?;
-    let names: Vec<Option<String>> = codes
-        .iter()
-        .map(|c| {
-            c.as_deref()
-                .and_then(|c| table.chapter(c))
-                .map(|c| c.label.clone())
-        })
-        .collect();
-    df.lazy()
-        .with_column(lit(Series::new("name".into(), names)).alias("name"))
-        .select([col("chapter"), col("name"), col("exports"), col("imports")])
-        .collect()
-        .map_err(Error::polars("cannot name the chapters"))
 }

@@ -1,0 +1,157 @@
+//! Who a question is about: the partner set, the reporter's exports, imports and reported
+//! turnover with it, the partner's mirror declarations, and the World rule.
+
+use polars::prelude::*;
+
+use super::*;
+use crate::error::{Error, Result};
+use crate::reference::countries;
+use crate::schema::{WORLD, flow};
+
+/// Which partners a question is about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Partners {
+    /// The world: the reporter's `WLD` rows where it has them, else all its partners.
+    World,
+    /// One country or a region's countries.
+    Some(Vec<String>),
+}
+
+/// Resolve a country typed by a user (code, ISO2/3, name) to the canonical code.
+pub fn resolve_country(text: &str) -> String {
+    countries()
+        .lookup(text)
+        .map(|c| c.iso3.clone())
+        .unwrap_or_else(|| text.trim().to_uppercase())
+}
+
+/// Resolve `--partner` / `--region` into a partner set.
+pub fn resolve_partners(partner: Option<&str>, region: Option<&str>) -> Result<Partners> {
+    match (partner, region) {
+        (Some(p), _) if p.eq_ignore_ascii_case("world") || p.eq_ignore_ascii_case(WORLD) => {
+            Ok(Partners::World)
+        }
+        (Some(p), _) => Ok(Partners::Some(p.split(',').map(resolve_country).collect())),
+        (None, Some(r)) => countries()
+            .region_members(r)
+            .map(Partners::Some)
+            .ok_or_else(|| {
+                Error::Request(format!(
+                    "unknown region '{r}'; regions are: {}",
+                    countries().region_names().join(", ")
+                ))
+            }),
+        (None, None) => Ok(Partners::World),
+    }
+}
+
+pub(crate) fn is_flow(f: &str) -> Expr {
+    col("flow").eq(lit(f.to_string()))
+}
+
+/// Row selectors for the reporter's exports, imports and reported turnover with the partners.
+pub(crate) struct Directions {
+    pub(crate) exports: Expr,
+    pub(crate) imports: Expr,
+    pub(crate) turnover: Expr,
+}
+
+pub(crate) fn directions(reporter: &str, partners: &Partners) -> Directions {
+    let r = || lit(reporter.to_string());
+    let in_p = |c: &str| match partners {
+        Partners::World => lit(true),
+        Partners::Some(p) => col(c).is_in(set(p), false),
+    };
+    let rec = col("reconciled");
+    let exports = col("reporter")
+        .eq(r())
+        .and(in_p("partner"))
+        .and(is_flow(flow::EXPORT));
+    let imports = col("reporter")
+        .eq(r())
+        .and(in_p("partner"))
+        .and(is_flow(flow::IMPORT))
+        .and(rec.clone().not())
+        .or(rec
+            .and(is_flow(flow::EXPORT))
+            .and(col("partner").eq(r()))
+            .and(in_p("reporter")));
+    let turnover = is_flow(flow::TURNOVER).and(
+        col("reporter")
+            .eq(r())
+            .and(in_p("partner"))
+            .or(col("partner").eq(r()).and(in_p("reporter"))),
+    );
+    Directions {
+        exports,
+        imports,
+        turnover,
+    }
+}
+
+/// The partner's own reports of the same flows: its imports from the reporter (the reporter's
+/// exports) and its exports to the reporter (the reporter's imports).
+pub(crate) fn mirror(reporter: &str, partners: &Partners) -> Directions {
+    let r = || lit(reporter.to_string());
+    let by_p = match partners {
+        Partners::World => col("reporter").neq(r()),
+        Partners::Some(p) => col("reporter").is_in(set(p), false),
+    };
+    let base = by_p
+        .and(col("partner").eq(r()))
+        .and(col("reconciled").not());
+    Directions {
+        exports: base.clone().and(is_flow(flow::IMPORT)),
+        imports: base.and(is_flow(flow::EXPORT)),
+        turnover: lit(false),
+    }
+}
+
+/// For the world, use the reporter's `WLD` rows for a (year, direction) when it has them, and
+/// the sum over its partners otherwise: never both.
+pub(crate) fn world_rule(lf: LazyFrame, partners: &Partners) -> LazyFrame {
+    if *partners != Partners::World {
+        return lf;
+    }
+    world_rule_by(lf, &["year", "_dir"])
+}
+
+/// [`world_rule`] within each group of `keys` (which include `_dir`).
+pub(crate) fn world_rule_by(lf: LazyFrame, keys: &[&str]) -> LazyFrame {
+    let is_w = col("partner")
+        .eq(lit(WORLD))
+        .or(col("reporter").eq(lit(WORLD)));
+    lf.with_column(is_w.clone().alias("_w"))
+        .with_column(
+            col("_w")
+                .cast(DataType::UInt32)
+                .sum()
+                .over(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
+                .expect("a non-empty partition")
+                .alias("_nw"),
+        )
+        .filter(
+            col("_nw")
+                .gt(lit(0))
+                .and(col("_w"))
+                .or(col("_nw").eq(lit(0))),
+        )
+        .drop(cols(["_w", "_nw"]))
+}
+
+/// Tag each usable top-level row with its direction for the reporter (`x`, `m`, `t`), and drop
+/// rows that are none of these.
+pub(crate) fn directed(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame {
+    let d = directions(reporter, partners);
+    let tagged = top_level(usable(lf)).with_column(
+        when(d.exports)
+            .then(lit("x"))
+            .when(d.imports)
+            .then(lit("m"))
+            .when(d.turnover)
+            .then(lit("t"))
+            .otherwise(lit(NULL).cast(DataType::String))
+            .alias("_dir"),
+    );
+    world_rule(tagged.filter(col("_dir").is_not_null()), partners)
+}

@@ -1,0 +1,188 @@
+//! Per-year figures: a reporter's summary against its partners, every country's figures
+//! (the world table), and growth rates.
+
+use polars::prelude::*;
+
+use super::*;
+use crate::schema::{WORLD, flow};
+
+/// Per year: exports, imports, turnover, balance, coverage ratio (exports/imports), growth of
+/// turnover on the previous year, and which figures were derived.
+///
+/// Turnover is the reported turnover where one exists, else exports + imports (derived).
+/// Balance and coverage need both directions; coverage is empty when imports are zero.
+/// Growth is empty when the previous calendar year is not in the data.
+pub fn summary(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame {
+    let dir = |d: &str| col("_dir").eq(lit(d.to_string()));
+    let sum = |d: &str| col("value").filter(dir(d)).sum();
+    let n = |d: &str| dir(d).cast(DataType::UInt32).sum();
+    let der = |d: &str| col("derived").filter(dir(d)).any(true);
+    let per_year = directed(lf, reporter, partners)
+        .group_by([col("year")])
+        .agg([
+            sum("x").alias("x"),
+            sum("m").alias("m"),
+            sum("t").alias("t"),
+            n("x").alias("nx"),
+            n("m").alias("nm"),
+            n("t").alias("nt"),
+            der("x").alias("dx"),
+            der("m").alias("dm"),
+            der("t").alias("dt"),
+        ]);
+    let has = |c: &str| col(c).gt(lit(0));
+    let null_f = || lit(NULL).cast(DataType::Float64);
+    let exports = when(has("nx")).then(col("x")).otherwise(null_f());
+    let imports = when(has("nm")).then(col("m")).otherwise(null_f());
+    let both = has("nx").and(has("nm"));
+    let turnover = when(has("nt"))
+        .then(col("t"))
+        .when(both.clone())
+        .then(col("x") + col("m"))
+        .otherwise(null_f());
+    let t_derived = has("nt")
+        .not()
+        .and(both.clone())
+        .or(has("nt").and(col("dt")));
+    let derived_list = concat_str(
+        [
+            when(has("nx").and(col("dx")))
+                .then(lit("exports"))
+                .otherwise(lit(NULL).cast(DataType::String)),
+            when(has("nm").and(col("dm")))
+                .then(lit("imports"))
+                .otherwise(lit(NULL).cast(DataType::String)),
+            when(t_derived)
+                .then(lit("turnover"))
+                .otherwise(lit(NULL).cast(DataType::String)),
+        ],
+        ", ",
+        true,
+    );
+    per_year
+        .select([
+            col("year"),
+            exports.alias("exports"),
+            imports.alias("imports"),
+            turnover.alias("turnover"),
+            when(both.clone())
+                .then(col("x") - col("m"))
+                .otherwise(null_f())
+                .alias("balance"),
+            when(both.and(col("m").gt(lit(0.0))))
+                .then(col("x") / col("m"))
+                .otherwise(null_f())
+                .alias("coverage"),
+            when(derived_list.clone().eq(lit("")))
+                .then(lit(NULL).cast(DataType::String))
+                .otherwise(derived_list)
+                .alias("derived"),
+        ])
+        .sort(["year"], SortMultipleOptions::default())
+        .with_column(
+            when(
+                col("year")
+                    .shift(lit(1))
+                    .eq(col("year") - lit(1))
+                    .and(col("turnover").shift(lit(1)).gt(lit(0.0))),
+            )
+            .then(col("turnover") / col("turnover").shift(lit(1)) - lit(1.0))
+            .otherwise(null_f())
+            .alias("growth"),
+        )
+}
+
+/// Every country's exports, imports, turnover and balance per year, over its partners in the
+/// data: one row per (year, country), sorted by year, then turnover (largest first), then code.
+///
+/// A country's exports and imports are its own declarations (reporter rows), and for reconciled
+/// rows (BACI) the exporter's export and the importer's import; a side without rows is empty
+/// (not known from this data), as in [`summary`]. Reported turnover records count for both
+/// countries; where a country has one, it is its turnover, else exports + imports when both
+/// are known; balance needs both. `WLD` rows are used for a country, year and direction instead
+/// of the partner rows when it has them.
+pub fn world(lf: LazyFrame) -> LazyFrame {
+    let rows = top_level(usable(lf)).filter(col("partner").is_not_null());
+    let tag = |filter: Expr, country: &str, dir: &str| {
+        rows.clone()
+            .filter(filter)
+            .with_columns([col(country).alias("country"), lit(dir).alias("_dir")])
+    };
+    let rec = col("reconciled");
+    let tagged = concat(
+        [
+            tag(is_flow(flow::EXPORT), "reporter", "x"),
+            tag(
+                is_flow(flow::IMPORT).and(rec.clone().not()),
+                "reporter",
+                "m",
+            ),
+            tag(is_flow(flow::EXPORT).and(rec), "partner", "m"),
+            tag(is_flow(flow::TURNOVER), "reporter", "t"),
+            tag(is_flow(flow::TURNOVER), "partner", "t"),
+        ],
+        UnionArgs::default(),
+    )
+    .expect("same schema");
+    let tagged = world_rule_by(
+        tagged.filter(col("country").neq(lit(WORLD))),
+        &["year", "country", "_dir"],
+    );
+    let dir = |d: &str| col("_dir").eq(lit(d.to_string()));
+    let n = |d: &str| dir(d).cast(DataType::UInt32).sum();
+    let null_f = || lit(NULL).cast(DataType::Float64);
+    let has = |c: &str| col(c).gt(lit(0));
+    let both = || has("nx").and(has("nm"));
+    tagged
+        .group_by([col("year"), col("country")])
+        .agg([
+            col("value").filter(dir("x")).sum().alias("x"),
+            col("value").filter(dir("m")).sum().alias("m"),
+            col("value").filter(dir("t")).sum().alias("t"),
+            n("x").alias("nx"),
+            n("m").alias("nm"),
+            n("t").alias("nt"),
+        ])
+        .with_columns([
+            when(has("nx"))
+                .then(col("x"))
+                .otherwise(null_f())
+                .alias("exports"),
+            when(has("nm"))
+                .then(col("m"))
+                .otherwise(null_f())
+                .alias("imports"),
+            when(has("nt"))
+                .then(col("t"))
+                .when(both())
+                .then(col("x") + col("m"))
+                .otherwise(null_f())
+                .alias("turnover"),
+            when(both())
+                .then(col("x") - col("m"))
+                .otherwise(null_f())
+                .alias("balance"),
+        ])
+        .select([
+            col("year"),
+            col("country"),
+            col("exports"),
+            col("imports"),
+            col("balance"),
+            col("turnover"),
+        ])
+        .sort_by_exprs(
+            [col("year"), col("turnover"), col("country")],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, true, false])
+                .with_nulls_last(true),
+        )
+}
+
+/// Compound annual growth rate between the first and last year with a positive value.
+pub fn cagr(points: &[(i64, f64)]) -> Option<f64> {
+    let valid: Vec<&(i64, f64)> = points.iter().filter(|(_, v)| *v > 0.0).collect();
+    let (first, last) = (valid.first()?, valid.last()?);
+    let years = (last.0 - first.0) as f64;
+    (years > 0.0).then(|| (last.1 / first.1).powf(1.0 / years) - 1.0)
+}
