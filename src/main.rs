@@ -8,7 +8,13 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// polars' warnings (`polars_warn!`) are for polars' own users: by default polars prints them on
+/// stderr, where a tradestat user would read text about polars internals between tradestat's
+/// notes. tradestat says what matters about the data in its own notes, so they are dropped.
+fn drop_polars_warning(_message: &str, _kind: polars::error::PolarsWarning) {}
+
 fn main() {
+    polars::error::set_warning_function(drop_polars_warning);
     let cli = cli::Cli::parse();
     match cli::run(cli) {
         Ok(()) => {}

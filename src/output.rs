@@ -509,8 +509,14 @@ pub fn human_money(value: f64, currency: &str) -> String {
     let Some((sign, mantissa, suffix)) = human(value) else {
         return String::new();
     };
+    format!("{sign}{}{mantissa}{suffix}", currency_prefix(currency))
+}
+
+/// What money in human units starts with (after the sign): "$" for USD, "€" for EUR, "£" for
+/// GBP, nothing for no currency, else the code and a space ("CHF ").
+pub fn currency_prefix(currency: &str) -> String {
     let code = currency.trim();
-    let prefix = if code.eq_ignore_ascii_case("USD") {
+    if code.eq_ignore_ascii_case("USD") {
         "$".to_string()
     } else if code.eq_ignore_ascii_case("EUR") {
         "€".to_string()
@@ -520,8 +526,33 @@ pub fn human_money(value: f64, currency: &str) -> String {
         String::new()
     } else {
         format!("{code} ")
+    }
+}
+
+/// Money for prose: the figure of [`human_money`] with its suffix in words: "$121.4 million"
+/// where a table says "$121.4M", "-€2.5 billion" for "-€2.5B", "$950" for "$950".
+///
+/// The sign, currency prefix and digits are those of [`human_money`] (the same rounding); the
+/// one difference is that a whole number before a word gets ".0" ("$23.0 million" for "$23M",
+/// "$171.0 thousand" for "$171K"), as prose has always written it: the same number, so a reader
+/// comparing the text with a table never finds two figures for one value.
+///
+/// Non-finite values give an empty string.
+pub fn human_money_words(value: f64, currency: &str) -> String {
+    let Some((sign, mut mantissa, suffix)) = human(value) else {
+        return String::new();
     };
-    format!("{sign}{prefix}{mantissa}{suffix}")
+    let word = match suffix {
+        "T" => " trillion",
+        "B" => " billion",
+        "M" => " million",
+        "K" => " thousand",
+        _ => "",
+    };
+    if !word.is_empty() && !mantissa.contains('.') {
+        mantissa.push_str(".0");
+    }
+    format!("{sign}{}{mantissa}{word}", currency_prefix(currency))
 }
 
 /// Human scale without currency sign: "121.4M", "171K", "950", "1.25B", "-3.5M".
@@ -543,6 +574,19 @@ pub fn percent(fraction: f64) -> String {
     }
     let (int, frac) = fixed(fraction, 2, 1);
     format!("{}{int}.{frac}%", sign(fraction, &int, &frac))
+}
+
+/// A change with its sign: [`percent`] with "+" before a positive figure: "+12.5%", "-81.1%",
+/// "0.0%" (no sign on a change that rounds to zero).
+///
+/// Non-finite values give an empty string.
+pub fn signed_percent(fraction: f64) -> String {
+    let p = percent(fraction);
+    if fraction > 0.0 && !p.is_empty() && p != "0.0%" {
+        format!("+{p}")
+    } else {
+        p
+    }
 }
 
 /// Thousands separators: "121,400,000", "171,000", "1,234.5" (keeps up to 3 decimals, trims trailing zeros), "-1,000".
@@ -627,6 +671,37 @@ mod tests {
     }
 
     #[test]
+    fn human_money_words_examples() {
+        assert_eq!(human_money_words(121_400_000.0, "USD"), "$121.4 million");
+        assert_eq!(human_money_words(23_000_000.0, "USD"), "$23.0 million");
+        assert_eq!(human_money_words(171_000.0, "USD"), "$171.0 thousand");
+        assert_eq!(human_money_words(121_229_000.0, "USD"), "$121.229 million");
+        assert_eq!(
+            human_money_words(-121_058_000.0, "USD"),
+            "-$121.058 million"
+        );
+        assert_eq!(human_money_words(2.5e9, "EUR"), "€2.5 billion");
+        assert_eq!(human_money_words(40_000.0, "gbp"), "£40.0 thousand");
+        assert_eq!(human_money_words(-5_000.0, "CHF"), "-CHF 5.0 thousand");
+        assert_eq!(human_money_words(2.5e12, "USD"), "$2.5 trillion");
+        assert_eq!(human_money_words(950.0, "USD"), "$950");
+        assert_eq!(human_money_words(0.4, "USD"), "$0.4");
+        assert_eq!(human_money_words(-0.0001, "USD"), "$0");
+        assert_eq!(human_money_words(999_999_999.0, "USD"), "$1.0 billion");
+        assert_eq!(human_money_words(f64::NAN, "USD"), "");
+    }
+
+    #[test]
+    fn signed_percent_examples() {
+        assert_eq!(signed_percent(-0.8105), "-81.1%");
+        assert_eq!(signed_percent(0.04), "+4.0%");
+        assert_eq!(signed_percent(1.0), "+100.0%");
+        assert_eq!(signed_percent(0.0004), "0.0%");
+        assert_eq!(signed_percent(-0.0004), "0.0%");
+        assert_eq!(signed_percent(f64::INFINITY), "");
+    }
+
+    #[test]
     fn human_number_examples() {
         assert_eq!(human_number(121_400_000.0), "121.4M");
         assert_eq!(human_number(171_000.0), "171K");
@@ -656,6 +731,8 @@ mod tests {
     fn non_finite_helpers_are_empty() {
         for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             assert_eq!(human_money(v, "USD"), "");
+            assert_eq!(human_money_words(v, "USD"), "");
+            assert_eq!(signed_percent(v), "");
             assert_eq!(human_number(v), "");
             assert_eq!(percent(v), "");
             assert_eq!(thousands(v), "");

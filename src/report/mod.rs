@@ -11,6 +11,10 @@ pub mod files;
 pub mod narrative;
 pub mod spec;
 
+use std::borrow::Cow;
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
 use crate::output::{Format, Table};
 
 /// A sentence with footnotes: indices (1-based) into [`Report::sources`].
@@ -115,7 +119,10 @@ impl Report {
     }
 }
 
-/// Text safe in HTML and XML content and attribute values.
+/// Text safe in HTML and XML content and attribute values (quoted with `"` or `'`).
+///
+/// [`html`] does not use it: maud escapes what goes into the report. Kept for callers that
+/// write HTML or XML by hand.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -182,23 +189,36 @@ p.note { color: var(--muted); font-size: .85rem; }
 }
 "#;
 
-fn sentences_html(p: &[Sentence]) -> String {
-    let mut out = String::new();
-    for (i, s) in p.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(&escape_html(&s.text));
-        if !s.cites.is_empty() {
-            let links: Vec<String> = s
-                .cites
-                .iter()
-                .map(|n| format!("<a href=\"#fn{n}\">{n}</a>"))
-                .collect();
-            out.push_str(&format!("<sup>{}</sup>", links.join(",")));
+/// Input text made fit for HTML before maud escapes it: control characters but the newline (which
+/// HTML cannot hold, or shows as nothing) become spaces. Escaping itself is maud's.
+fn text(s: &str) -> Cow<'_, str> {
+    if s.chars().any(|c| c.is_control() && c != '\n') {
+        Cow::Owned(
+            s.chars()
+                .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// A paragraph: its sentences, each followed by its footnote links.
+fn sentences_html(p: &[Sentence]) -> Markup {
+    html! {
+        @for (i, s) in p.iter().enumerate() {
+            @if i > 0 { " " }
+            (text(&s.text))
+            @if !s.cites.is_empty() {
+                sup {
+                    @for (j, n) in s.cites.iter().enumerate() {
+                        @if j > 0 { "," }
+                        a href={ "#fn" (n) } { (n) }
+                    }
+                }
+            }
         }
     }
-    out
 }
 
 /// An SVG document made ready to inline: no XML prologue, a viewBox so it scales.
@@ -220,96 +240,147 @@ fn inline_svg(svg: &str) -> String {
     }
 }
 
-fn table_html(t: &Table, currency: &str, csv: &str) -> String {
+/// A chart: the inline SVG and its caption.
+fn chart_html(c: &Chart) -> Markup {
+    html! {
+        figure class="chart" id={ "chart-" (text(&c.name)) } {
+            "\n"
+            // The SVG is markup by design: drawn by the chart module (which escapes the labels it
+            // draws) and made inline-ready above. Everything else here is escaped by maud.
+            (PreEscaped(inline_svg(&c.svg)))
+            "\n"
+            figcaption { (text(&c.caption)) }
+            "\n"
+        }
+        "\n"
+    }
+}
+
+/// A table in human units, its notes, and a link to its CSV file.
+fn table_html(t: &Table, currency: &str, csv: &str) -> Markup {
     let grid = t.human_rows(currency);
-    let mut out = String::from("<table>");
-    if let Some(title) = &t.title {
-        out.push_str(&format!("<caption>{}</caption>", escape_html(title)));
-    }
-    let class = |i: usize| {
-        if t.is_numeric_column(i) {
-            " class=\"num\""
-        } else {
-            ""
+    let class = |i: usize| t.is_numeric_column(i).then_some("num");
+    html! {
+        table {
+            @if let Some(title) = &t.title {
+                caption { (text(title)) }
+            }
+            thead {
+                tr {
+                    @for (i, h) in grid[0].iter().enumerate() {
+                        th class=[class(i)] { (text(h)) }
+                    }
+                }
+            }
+            tbody {
+                @for row in &grid[1..] {
+                    tr {
+                        @for (i, c) in row.iter().enumerate() {
+                            td class=[class(i)] { (text(c)) }
+                        }
+                    }
+                }
+            }
         }
-    };
-    out.push_str("<thead><tr>");
-    for (i, h) in grid[0].iter().enumerate() {
-        out.push_str(&format!("<th{}>{}</th>", class(i), escape_html(h)));
-    }
-    out.push_str("</tr></thead><tbody>");
-    for row in &grid[1..] {
-        out.push_str("<tr>");
-        for (i, c) in row.iter().enumerate() {
-            out.push_str(&format!("<td{}>{}</td>", class(i), escape_html(c)));
+        "\n"
+        @for n in &t.notes {
+            p class="note" { (text(n)) }
+            "\n"
         }
-        out.push_str("</tr>");
+        p class="note" {
+            "Table as CSV: "
+            a href={ "tables/" (text(csv)) ".csv" } { "tables/" (text(csv)) ".csv" }
+        }
+        "\n"
     }
-    out.push_str("</tbody></table>\n");
-    for n in &t.notes {
-        out.push_str(&format!("<p class=\"note\">{}</p>\n", escape_html(n)));
+}
+
+/// One section: heading, paragraphs, charts, tables, bullets, and the sources under the notes.
+fn section_html(r: &Report, s: &Section) -> Markup {
+    html! {
+        section id=(text(&s.id)) {
+            "\n"
+            h2 { (text(&s.heading)) }
+            "\n"
+            @for para in &s.paragraphs {
+                p { (sentences_html(para)) }
+                "\n"
+            }
+            @for c in &s.charts {
+                (chart_html(c))
+            }
+            @for t in &s.tables {
+                (table_html(&t.table, &r.currency, &t.name))
+            }
+            @if !s.bullets.is_empty() {
+                ul class="notes" {
+                    "\n"
+                    @for b in &s.bullets {
+                        li { (text(b)) }
+                        "\n"
+                    }
+                }
+                "\n"
+            }
+            @if s.id == "notes" && !r.sources.is_empty() {
+                h3 { "Sources" }
+                "\n"
+                ol class="sources" {
+                    "\n"
+                    @for (i, src) in r.sources.iter().enumerate() {
+                        li id={ "fn" (i + 1) } { (text(src)) }
+                        "\n"
+                    }
+                }
+                "\n"
+            }
+        }
+        "\n"
     }
-    out.push_str(&format!(
-        "<p class=\"note\">Table as CSV: <a href=\"tables/{0}.csv\">tables/{0}.csv</a></p>\n",
-        escape_html(csv)
-    ));
-    out
 }
 
 /// The report as one self-contained HTML page: CSS and SVG charts inline, nothing fetched.
+///
+/// Built with maud, which escapes every interpolated value; the only markup put in unescaped is
+/// the constant style sheet and the charts' SVG (see [`chart_html`]).
 pub fn html(r: &Report) -> String {
-    let mut out =
-        String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str(&format!("<title>{}</title>\n", escape_html(&r.title)));
-    out.push_str(&format!("<style>{CSS}</style>\n</head>\n<body>\n"));
-    out.push_str(&format!(
-        "<header>\n<h1>{}</h1>\n<p>{}</p>\n</header>\n",
-        escape_html(&r.title),
-        escape_html(&r.subtitle)
-    ));
-    for s in &r.sections {
-        out.push_str(&format!(
-            "<section id=\"{}\">\n<h2>{}</h2>\n",
-            escape_html(&s.id),
-            escape_html(&s.heading)
-        ));
-        for p in &s.paragraphs {
-            out.push_str(&format!("<p>{}</p>\n", sentences_html(p)));
-        }
-        for c in &s.charts {
-            out.push_str(&format!(
-                "<figure class=\"chart\" id=\"chart-{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
-                escape_html(&c.name),
-                inline_svg(&c.svg),
-                escape_html(&c.caption)
-            ));
-        }
-        for t in &s.tables {
-            out.push_str(&table_html(&t.table, &r.currency, &t.name));
-        }
-        if !s.bullets.is_empty() {
-            out.push_str("<ul class=\"notes\">\n");
-            for b in &s.bullets {
-                out.push_str(&format!("<li>{}</li>\n", escape_html(b)));
+    html! {
+        (DOCTYPE)
+        "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n"
+                meta charset="utf-8";
+                "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                "\n"
+                title { (text(&r.title)) }
+                "\n"
+                // A constant: CSS must not be entity-escaped (`"DejaVu Sans"`).
+                style { (PreEscaped(CSS)) }
+                "\n"
             }
-            out.push_str("</ul>\n");
-        }
-        if s.id == "notes" && !r.sources.is_empty() {
-            out.push_str("<h3>Sources</h3>\n<ol class=\"sources\">\n");
-            for (i, src) in r.sources.iter().enumerate() {
-                out.push_str(&format!(
-                    "<li id=\"fn{}\">{}</li>\n",
-                    i + 1,
-                    escape_html(src)
-                ));
+            "\n"
+            body {
+                "\n"
+                header {
+                    "\n"
+                    h1 { (text(&r.title)) }
+                    "\n"
+                    p { (text(&r.subtitle)) }
+                    "\n"
+                }
+                "\n"
+                @for s in &r.sections {
+                    (section_html(r, s))
+                }
             }
-            out.push_str("</ol>\n");
+            "\n"
         }
-        out.push_str("</section>\n");
+        "\n"
     }
-    out.push_str("</body>\n</html>\n");
-    out
+    .into_string()
 }
 
 /// The report as Markdown: the same sections, PNG charts linked, footnotes for the sources.
@@ -418,6 +489,223 @@ mod tests {
         assert!(h.contains("<svg viewBox=\"0 0 300 200\" width=\"300\""));
         assert!(!h.contains("<?xml"));
         assert!(h.contains("$1.5M"));
+    }
+
+    const HOSTILE: &str = "<script>alert(\"x\")</script> & 'q' <b>";
+
+    /// A report with [`HOSTILE`] in every piece of text that may come from input.
+    fn hostile() -> Report {
+        let mut r = Report {
+            title: format!("title {HOSTILE}"),
+            subtitle: format!("subtitle {HOSTILE}"),
+            currency: "EUR".into(),
+            ..Report::default()
+        };
+        let n = r.cite(&format!("source {HOSTILE}"));
+        let mut s = Section::new("narrative", &format!("heading {HOSTILE}"));
+        s.paragraphs.push(vec![
+            Sentence {
+                text: format!("sentence {HOSTILE}"),
+                cites: vec![n],
+            },
+            Sentence::plain("A second\u{1b}[31m sentence."),
+        ]);
+        let mut t = Table::new(vec![(HOSTILE, Kind::Text), ("value", Kind::Money)]);
+        t.title = Some(format!("caption {HOSTILE}"));
+        t.notes.push(format!("note {HOSTILE}"));
+        t.push(vec![
+            Cell::Text(format!("cell {HOSTILE}")),
+            Cell::Num(-1.25e6),
+        ]);
+        s.tables.push(TableItem {
+            name: "top\"><script>".into(),
+            table: t,
+        });
+        s.charts.push(Chart {
+            name: "trend\" onload=\"x".into(),
+            caption: format!("chart {HOSTILE}"),
+            svg: "<?xml version=\"1.0\"?>\n<svg width=\"30\" height=\"20\" xmlns=\"http://www.w3.org/2000/svg\"><text x=\"1\" y=\"2\">a &amp; b</text></svg>".into(),
+            png: Vec::new(),
+        });
+        r.sections.push(s);
+        let mut notes = Section::new("notes", "Data and method notes");
+        notes.bullets.push(format!("bullet {HOSTILE}"));
+        r.sections.push(notes);
+        r
+    }
+
+    /// The page as XML: HTML's void elements closed, the doctype left out.
+    fn as_xml(h: &str) -> String {
+        let body = h.strip_prefix("<!DOCTYPE html>").expect("a doctype");
+        let mut out = String::new();
+        let mut rest = body;
+        while let Some(i) = rest.find("<meta ") {
+            let j = rest[i..].find('>').expect("a closed tag") + i;
+            out.push_str(&rest[..j]);
+            out.push_str("/>");
+            rest = &rest[j + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Every element's name and text content, in document order.
+    fn elements<'a>(doc: &'a roxmltree::Document) -> Vec<(&'a str, String)> {
+        doc.descendants()
+            .filter(|n| n.is_element())
+            .map(|n| {
+                let text: String = n
+                    .descendants()
+                    .filter(|d| d.is_text())
+                    .filter_map(|d| d.text())
+                    .collect();
+                (n.tag_name().name(), text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn html_escapes_hostile_text_in_cells_sentences_and_captions() {
+        let h = html(&hostile());
+        assert!(!h.contains("<script"), "{h}");
+        assert!(!h.contains("<b>"), "{h}");
+        assert!(!h.contains('\u{1b}'), "{h}");
+        let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 'q' &lt;b&gt;";
+        for place in [
+            "<td>cell ",
+            "<p>sentence ",
+            "<figcaption>chart ",
+            "<caption>caption ",
+            "<th>",
+            "<p class=\"note\">note ",
+            "<li>bullet ",
+            "<li id=\"fn1\">source ",
+            "<title>title ",
+            "<h1>title ",
+            "<h2>heading ",
+            "<p>subtitle ",
+        ] {
+            assert!(h.contains(&format!("{place}{escaped}<")), "{place}: {h}");
+        }
+        assert!(h.contains("id=\"chart-trend&quot; onload=&quot;x\""), "{h}");
+        assert!(
+            h.contains("<a href=\"tables/top&quot;&gt;&lt;script&gt;.csv\">"),
+            "{h}"
+        );
+        assert!(h.contains("A second [31m sentence."), "{h}");
+        // The chart's own markup goes in as it is.
+        assert!(h.contains("<text x=\"1\" y=\"2\">a &amp; b</text>"), "{h}");
+        assert!(h.contains("<td class=\"num\">-€1.25M</td>"), "{h}");
+    }
+
+    #[test]
+    fn html_parses_and_keeps_input_text_as_text() {
+        for r in [sample(), hostile()] {
+            let h = html(&r);
+            let xml = as_xml(&h);
+            let doc = roxmltree::Document::parse(&xml)
+                .unwrap_or_else(|e| panic!("not well-formed: {e}\n{xml}"));
+            let root = doc.root_element();
+            assert_eq!(root.tag_name().name(), "html");
+            assert_eq!(root.attribute("lang"), Some("en"));
+            let children: Vec<&str> = root
+                .children()
+                .filter(|n| n.is_element())
+                .map(|n| n.tag_name().name())
+                .collect();
+            assert_eq!(children, ["head", "body"]);
+            let els = elements(&doc);
+            assert!(
+                els.iter()
+                    .all(|(name, _)| *name != "script" && *name != "b")
+            );
+            let sections: Vec<&str> = doc
+                .descendants()
+                .filter(|n| n.has_tag_name("section"))
+                .filter_map(|n| n.attribute("id"))
+                .collect();
+            assert_eq!(sections, ["narrative", "notes"]);
+            assert_eq!(
+                els.iter().filter(|(n, _)| *n == "figure").count(),
+                1,
+                "one chart"
+            );
+            assert_eq!(els.iter().filter(|(n, _)| *n == "svg").count(), 1);
+        }
+        // The hostile text comes back, character for character, as text.
+        let h = html(&hostile());
+        let xml = as_xml(&h);
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let els = elements(&doc);
+        let text_of = |tag: &str| -> Vec<String> {
+            els.iter()
+                .filter(|(n, _)| *n == tag)
+                .map(|(_, t)| t.clone())
+                .collect()
+        };
+        assert_eq!(text_of("td")[0], format!("cell {HOSTILE}"));
+        assert_eq!(text_of("th")[0], HOSTILE);
+        assert_eq!(text_of("figcaption"), [format!("chart {HOSTILE}")]);
+        assert_eq!(text_of("caption"), [format!("caption {HOSTILE}")]);
+        assert_eq!(text_of("title"), [format!("title {HOSTILE}")]);
+        assert!(text_of("p")[1].starts_with(&format!("sentence {HOSTILE}1 A second")));
+        let figure = doc
+            .descendants()
+            .find(|n| n.has_tag_name("figure"))
+            .unwrap();
+        assert_eq!(figure.attribute("id"), Some("chart-trend\" onload=\"x"));
+        assert_eq!(figure.attribute("onload"), None);
+        let link = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("a"))
+            .find_map(|n| n.attribute("href").filter(|h| h.starts_with("tables/")))
+            .unwrap();
+        assert_eq!(link, "tables/top\"><script>.csv");
+    }
+
+    #[test]
+    fn html_is_self_contained_and_prints() {
+        let h = html(&sample());
+        assert!(h.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"), "{h}");
+        assert!(h.ends_with("</html>\n"), "{h}");
+        assert!(h.contains("<meta charset=\"utf-8\">"));
+        assert!(
+            h.contains("font-family: \"DejaVu Sans\""),
+            "CSS not escaped"
+        );
+        assert!(h.contains("size: A4") && h.contains("break-before: page"));
+        for bad in [
+            "src=\"http",
+            "href=\"http",
+            "url(",
+            "@import",
+            "<link",
+            "<script",
+        ] {
+            assert!(!h.contains(bad), "{bad}");
+        }
+        assert!(
+            h.contains("<figure class=\"chart\" id=\"chart-trend\">"),
+            "{h}"
+        );
+        assert!(
+            h.contains("<section id=\"narrative\">\n<h2>Narrative</h2>\n"),
+            "{h}"
+        );
+        assert!(
+            h.contains(
+                "<p class=\"note\">Table as CSV: <a href=\"tables/top.csv\">tables/top.csv</a></p>"
+            ),
+            "{h}"
+        );
+        assert!(
+            h.contains("<h3>Sources</h3>\n<ol class=\"sources\">"),
+            "{h}"
+        );
+        assert!(
+            h.contains("fell.<sup><a href=\"#fn1\">1</a></sup></p>"),
+            "{h}"
+        );
     }
 
     #[test]

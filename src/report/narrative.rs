@@ -1,46 +1,29 @@
 //! Narrative sentences generated from the numbers: money in words ("$121.4 million"), changes
 //! ("fell from ... to ... (-81.1%)"), never hand-written per dataset.
+//!
+//! A figure reads the same in the narrative as in the tables and charts: the formatters below
+//! are thin wrappers over those of [`crate::output`], so rounding (decimal, half away from zero)
+//! and currency signs ("$", "€", "£", else the code) have one implementation. Prose keeps words
+//! for the scale ("$121.4 million" where a table says "$121.4M") with the same digits; see
+//! [`output::human_money_words`] for the one liberty it takes ("$23.0 million" for "$23M").
 
-/// Money in words with one decimal: "$121.4 million", "$171.0 thousand", "EUR 2.5 billion".
+use crate::output;
+
+/// Money in words with the tables' digits: "$121.4 million", "$171.0 thousand",
+/// "$121.229 million", "€2.5 billion", "$950" (see [`output::human_money_words`]).
 pub fn money(value: f64, currency: &str) -> String {
-    let (prefix, suffix) = if currency.eq_ignore_ascii_case("USD") {
-        ("$".to_string(), "")
-    } else {
-        (format!("{currency} "), "")
-    };
-    let sign = if value < 0.0 { "-" } else { "" };
-    let a = value.abs();
-    let (scaled, word) = [
-        (1e12, " trillion"),
-        (1e9, " billion"),
-        (1e6, " million"),
-        (1e3, " thousand"),
-    ]
-    .iter()
-    .find(|(s, _)| a >= *s * 0.99995)
-    .map(|(s, w)| (a / s, *w))
-    .unwrap_or((a, ""));
-    if word.is_empty() {
-        format!("{sign}{prefix}{scaled:.0}{suffix}")
-    } else {
-        format!("{sign}{prefix}{scaled:.1}{word}{suffix}")
-    }
+    output::human_money_words(value, currency)
 }
 
-/// A signed percentage with one decimal: "-81.1%", "+4.0%".
+/// A signed percentage with one decimal, as the tables round it: "-81.1%", "+4.0%", "0.0%"
+/// (see [`output::signed_percent`]).
 pub fn change(fraction: f64) -> String {
-    let p = fraction * 100.0;
-    let p = if p.abs() < 0.05 { 0.0 } else { p };
-    if p > 0.0 {
-        format!("+{p:.1}%")
-    } else {
-        format!("{p:.1}%")
-    }
+    output::signed_percent(fraction)
 }
 
-/// A share with one decimal: "42.5%".
+/// A share with one decimal, as the tables write it: "42.5%" (see [`output::percent`]).
 pub fn share(fraction: f64) -> String {
-    format!("{:.1}%", fraction * 100.0)
+    output::percent(fraction)
 }
 
 /// "Trade turnover between Kazakhstan and Mexico fell from $121.4 million in 2014 to $23.0
@@ -96,7 +79,7 @@ pub fn turnover_one_year(
 }
 
 /// "In 2014, Kazakhstan's exports to Mexico were $171.0 thousand and its imports from Mexico
-/// $121.2 million, a trade deficit of $121.1 million."
+/// $121.229 million, a trade deficit of $121.058 million."
 pub fn flows(
     reporter: &str,
     partner: &str,
@@ -139,6 +122,7 @@ pub fn largest(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::{Cell, Kind, Table};
 
     #[test]
     fn seed_sentence() {
@@ -151,16 +135,22 @@ mod tests {
     #[test]
     fn money_words() {
         assert_eq!(money(171_000.0, "USD"), "$171.0 thousand");
-        assert_eq!(money(2.5e9, "EUR"), "EUR 2.5 billion");
+        assert_eq!(money(2.5e9, "EUR"), "€2.5 billion");
+        assert_eq!(money(1.2e6, "EUR"), "€1.2 million");
+        assert_eq!(money(5e3, "CHF"), "CHF 5.0 thousand");
         assert_eq!(money(999.0, "USD"), "$999");
-        assert_eq!(money(-121.058e6, "USD"), "-$121.1 million");
-        assert_eq!(money(999_999.0, "USD"), "$1.0 million");
+        assert_eq!(money(-121.058e6, "USD"), "-$121.058 million");
+        assert_eq!(money(999_999.0, "USD"), "$999.999 thousand");
+        assert_eq!(money(999_999_999.0, "USD"), "$1.0 billion");
     }
 
     #[test]
     fn changes_and_rises() {
         assert_eq!(change(0.04), "+4.0%");
         assert_eq!(change(-0.0001), "0.0%");
+        // -0.8105 * 100.0 is -81.04999..., which "{:.1}" wrote as -81.0; the tables say -81.1.
+        assert_eq!(change(-0.8105), "-81.1%");
+        assert_eq!(change((23e6 - 121.4e6) / 121.4e6), "-81.1%");
         let s = turnover_change("A", "B", (2010, 1e6), (2011, 2e6), "USD");
         assert!(s.contains("rose from $1.0 million in 2010 to $2.0 million in 2011 (+100.0%)"));
         let s = turnover_change("A", "B", (2010, 1e6), (2011, 1e6), "USD");
@@ -172,7 +162,91 @@ mod tests {
         let s = flows("Kazakhstan", "Mexico", 2014, 171e3, 121.229e6, "USD");
         assert_eq!(
             s,
-            "In 2014, Kazakhstan's exports to Mexico were $171.0 thousand and its imports from Mexico $121.2 million, a trade deficit of $121.1 million."
+            "In 2014, Kazakhstan's exports to Mexico were $171.0 thousand and its imports from Mexico $121.229 million, a trade deficit of $121.058 million."
         );
+    }
+
+    /// The cells of a one-row table of `values` in columns of `kind`, as the tables print them.
+    fn table_cells(values: &[f64], kind: Kind, currency: &str) -> Vec<String> {
+        let mut t = Table::new(values.iter().map(|_| ("v", kind)).collect());
+        t.push(values.iter().map(|v| Cell::Num(*v)).collect());
+        t.human_rows(currency).swap_remove(1)
+    }
+
+    /// "$121.4 million" -> "$121.4M": the narrative's figure in the tables' notation, the ".0"
+    /// prose adds to a whole number before a word dropped.
+    fn as_table_notation(words: &str) -> String {
+        let mut s = words.to_string();
+        for (word, suffix) in [
+            (" trillion", "T"),
+            (" billion", "B"),
+            (" million", "M"),
+            (" thousand", "K"),
+        ] {
+            if let Some(figure) = s.strip_suffix(word) {
+                s = format!("{}{suffix}", figure.strip_suffix(".0").unwrap_or(figure));
+                break;
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn narrative_money_has_the_tables_digits() {
+        let values = [
+            121_400_000.0,
+            23_000_000.0,
+            171_000.0,
+            121_229_000.0,
+            -121_058_000.0,
+            -3_500_000.0,
+            1_234.567_8,
+            999_999.0,
+            999_999_999.0,
+            0.4,
+            -0.0001,
+            0.0,
+            950.0,
+            2.5e12,
+            5e15,
+            1.2e6,
+        ];
+        for currency in ["USD", "EUR", "GBP", "CHF"] {
+            let cells = table_cells(&values, Kind::Money, currency);
+            for (v, cell) in values.iter().zip(&cells) {
+                let words = money(*v, currency);
+                assert_eq!(as_table_notation(&words), *cell, "{v} {currency}: {words}");
+            }
+        }
+        // The seed figures, as the key-figures table prints them.
+        assert_eq!(money(121.4e6, "USD"), "$121.4 million");
+        assert_eq!(money(121.229e6, "USD"), "$121.229 million");
+        assert_eq!(money(1.2e6, "EUR"), "€1.2 million");
+    }
+
+    #[test]
+    fn narrative_percentages_have_the_tables_digits() {
+        let values = [
+            -0.8105,
+            (23e6 - 121.4e6) / 121.4e6,
+            0.5,
+            0.12345,
+            0.00995,
+            -0.00995,
+            0.0004,
+            -0.0004,
+            0.0,
+            1.0,
+            12.5,
+            -1.0,
+            1e-12,
+            -0.999_95,
+        ];
+        let cells = table_cells(&values, Kind::Percent, "USD");
+        for (v, cell) in values.iter().zip(&cells) {
+            assert_eq!(share(*v), *cell, "share {v}");
+            let c = change(*v);
+            assert_eq!(c.strip_prefix('+').unwrap_or(&c), cell, "change {v}");
+        }
     }
 }
