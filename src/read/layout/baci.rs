@@ -1,5 +1,5 @@
-//! CEPII BACI `t,i,j,k,v,q` files: each row a reconciled flow from exporter `i` to importer `j`
-//! (numeric country codes), `v` in thousands of US dollars, `q` in tonnes.
+//! CEPII BACI `t,i,j,k,v,q` files in the canonical schema. The facts about BACI's columns live
+//! in [`crate::read::baci`]; this is only which fact fills which canonical column.
 
 use polars::prelude::*;
 
@@ -8,53 +8,48 @@ use super::expr::{int, num, txt};
 use super::product::product;
 use super::{Check, Context, Part};
 use crate::error::Result;
+use crate::read::baci::{self, EXPORTER, IMPORTER, PRODUCT, QUANTITY, VALUE, YEAR};
 use crate::schema;
 
 /// The BACI layout's part of the plan.
 pub(super) fn part(ctx: &Context) -> Result<Part> {
     // `--format baci` skips detection: a missing column must be reported, not left to fail the
     // scan.
-    for c in ["t", "i", "j", "k", "v"] {
+    for c in baci::REQUIRED {
         ctx.need(&[c])?;
     }
     let mut checks: Vec<(String, Check)> = Vec::new();
-    for c in ["t", "i", "j", "k"] {
+    for c in [YEAR, EXPORTER, IMPORTER, PRODUCT] {
         checks.push((c.into(), Check::Required));
     }
-    checks.push(("t".into(), Check::Integer));
-    checks.push(("i".into(), Check::Integer));
-    checks.push(("j".into(), Check::Integer));
-    checks.push(("v".into(), Check::Value));
-    let has_q = ctx.col_of(&["q"]).is_some();
+    checks.push((YEAR.into(), Check::Integer));
+    checks.push((EXPORTER.into(), Check::Integer));
+    checks.push((IMPORTER.into(), Check::Integer));
+    checks.push((VALUE.into(), Check::Value));
+    let has_q = ctx.col_of(&[QUANTITY]).is_some();
     if has_q {
-        checks.push(("q".into(), Check::Quantity));
+        checks.push((QUANTITY.into(), Check::Quantity));
     }
-    // BACI's q is quoted, space-padded and "NA" when missing.
-    let q = txt("q");
-    let q = when(q.clone().eq(lit("NA"))).then(lit(NULL)).otherwise(q);
-    // A 5-digit k lost its leading zero (071120 written 71120).
-    let (p, level) = product(txt("k").str().zfill(lit(6)));
+    let (p, level) = product(baci::product_code(txt(PRODUCT)));
     let columns = vec![
-        ("year", Some(int("t"))),
-        ("reporter", Some(country_numeric(txt("i")))),
-        ("partner", Some(country_numeric(txt("j")))),
+        ("year", Some(int(YEAR))),
+        ("reporter", Some(country_numeric(txt(EXPORTER)))),
+        ("partner", Some(country_numeric(txt(IMPORTER)))),
         // Each row is a reconciled flow: the exporter's export, which is at once the importer's
         // import (`reconciled` says so, and the analyses count it for both sides).
         ("flow", Some(lit(schema::flow::EXPORT))),
         ("product", Some(p)),
         ("product_level", Some(level)),
-        ("classification", Some(ctx.classification(lit("HS")))),
-        // v is in thousands of US dollars.
-        ("value", Some(ctx.scaled(num("v"), 1000.0))),
-        ("currency", Some(lit("USD"))),
-        ("quantity", has_q.then(|| q.strict_cast(DataType::Float64))),
+        (
+            "classification",
+            Some(ctx.classification(lit(baci::CLASSIFICATION))),
+        ),
+        ("value", Some(ctx.scaled(num(VALUE), baci::VALUE_UNIT))),
+        ("currency", Some(lit(baci::CURRENCY))),
+        ("quantity", has_q.then(|| baci::quantity(txt(QUANTITY)))),
         (
             "quantity_unit",
-            has_q.then(|| {
-                when(txt("q").eq(lit("NA")).or(txt("q").is_null()))
-                    .then(lit(NULL))
-                    .otherwise(lit("t"))
-            }),
+            has_q.then(|| baci::quantity_unit(txt(QUANTITY))),
         ),
         ("reconciled", Some(lit(true))),
         ("derived", Some(lit(false))),

@@ -5,7 +5,7 @@
 use polars::prelude::*;
 
 /// Text of a column: trimmed, empty as null.
-pub(super) fn txt(name: &str) -> Expr {
+pub(crate) fn txt(name: &str) -> Expr {
     let t = col(name).str().strip_chars(lit(NULL));
     when(t.clone().eq(lit(""))).then(lit(NULL)).otherwise(t)
 }

@@ -25,7 +25,10 @@ use polars::prelude::*;
 
 use super::sniff::Sniffed;
 use crate::error::{Error, Result};
+use crate::read::baci as baci_facts;
 use crate::schema;
+
+pub(crate) use expr::txt;
 
 /// A known file layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +87,7 @@ impl Layout {
     pub fn detect(s: &Sniffed) -> Option<Layout> {
         if s.has_all(&["year", "reporter", "partner", "flow", "product", "value"]) {
             Some(Layout::Canonical)
-        } else if s.has_all(&["t", "i", "j", "k", "v"]) {
+        } else if s.has_all(&baci_facts::REQUIRED) {
             Some(Layout::Baci)
         } else if s.has_all(&["refyear", "primaryvalue"]) {
             Some(Layout::ComtradePlus)
@@ -135,7 +138,7 @@ impl Layout {
                     "bulk (18 columns, full_v2)"
                 }
             }
-            Layout::Baci => "t,i,j,k,v,q",
+            Layout::Baci => baci_facts::HEADER,
             Layout::Canonical => "tradestat canonical",
             Layout::Mapped => "column mapping",
         }
