@@ -1,6 +1,7 @@
 //! BACI's CSV rows parsed by hand, on every core: the fast lane's reader for CSV inputs.
 //!
-//! A BACI row is `t,i,j,k,v,q`: four integers, a decimal number and a quoted, padded quantity.
+//! A BACI row is `t,i,j,k,v,q` (see [`crate::read::baci`]): four integers, a decimal number and
+//! a quoted, padded quantity.
 //! Only the fields a question uses are parsed (`q` never is); each thread folds the rows it
 //! parses into its own state (sums, or the rows a filter keeps), so nothing row-sized is held.
 //! Anything unexpected (a field that is not a plain number, a missing code, a negative value)
@@ -12,9 +13,12 @@ use std::sync::mpsc;
 
 use crate::error::Result;
 use crate::read::Data;
+use crate::read::baci;
 use crate::read::blocks::Blocks;
 
-/// The numbers of one row; `v` is in thousands of US dollars, `None` when the cell is empty.
+/// The numbers of one row, as written: `k` without its leading zero
+/// ([`baci::PRODUCT_DIGITS`]), `v` in thousands of US dollars ([`baci::VALUE_UNIT`]) and `None`
+/// when the cell is empty.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Row {
     pub t: i32,
@@ -24,7 +28,7 @@ pub struct Row {
     pub v: Option<f64>,
 }
 
-/// Positions of `t,i,j,k,v` in the header.
+/// Positions of `t,i,j,k,v` ([`baci::REQUIRED`]) in the header.
 #[derive(Debug, Clone, Copy)]
 pub struct Columns {
     t: usize,
@@ -39,7 +43,13 @@ impl Columns {
     /// Find the columns by their (normalised) header names.
     pub fn find(normalised: &[String]) -> Option<Columns> {
         let pos = |n: &str| normalised.iter().position(|h| h == n);
-        let (t, i, j, k, v) = (pos("t")?, pos("i")?, pos("j")?, pos("k")?, pos("v")?);
+        let (t, i, j, k, v) = (
+            pos(baci::YEAR)?,
+            pos(baci::EXPORTER)?,
+            pos(baci::IMPORTER)?,
+            pos(baci::PRODUCT)?,
+            pos(baci::VALUE)?,
+        );
         Some(Columns {
             t,
             i,

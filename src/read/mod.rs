@@ -1,6 +1,7 @@
 //! Reading one input file: decoding (gzip, Latin-1), sniffing the header, picking the layout,
 //! validating lines, and the lazy polars scan that yields canonical rows.
 
+pub mod baci;
 pub mod baci_rows;
 pub mod blocks;
 pub mod layout;
@@ -253,8 +254,9 @@ pub fn read_path(
     read_csv(&label, data, options, validation)
 }
 
-/// The columns of BACI's layout, as `convert --keep-layout` writes them to Parquet.
-pub const BACI_COLUMNS: [&str; 6] = ["t", "i", "j", "k", "v", "q"];
+/// The columns of BACI's layout, as `convert --keep-layout` writes them to Parquet (the same as
+/// [`baci::COLUMNS`], kept here for its callers).
+pub const BACI_COLUMNS: [&str; 6] = baci::COLUMNS;
 
 /// How the fast lane (`crate::analysis::flows`) reads one BACI file.
 pub(crate) enum BaciSource {
@@ -283,12 +285,13 @@ pub(crate) fn baci_source(info: &FileInfo) -> Result<BaciSource> {
                 "{label}: cannot scan the Parquet file"
             )))?
             .select([
-                col("t"),
-                col("i"),
-                col("j"),
-                col("k"),
-                col("v"),
-                col("q").cast(DataType::String),
+                col(baci::YEAR),
+                col(baci::EXPORTER),
+                col(baci::IMPORTER),
+                col(baci::PRODUCT),
+                col(baci::VALUE),
+                // Text, as a CSV file's `q` (see `baci_columns`).
+                col(baci::QUANTITY).cast(DataType::String),
             ]),
         )),
         (data, _) => {
@@ -297,9 +300,12 @@ pub(crate) fn baci_source(info: &FileInfo) -> Result<BaciSource> {
                 .map(|name| {
                     let dtype = match name.as_str() {
                         // k is a number in BACI (the leading zero dropped): parsed as one, it
-                        // costs no string per row; the code is rebuilt on the few rows kept.
-                        "t" | "i" | "j" | "k" => DataType::Int32,
-                        "v" => DataType::Float64,
+                        // costs no string per row; the code is rebuilt on the few rows kept
+                        // (`baci::product_code_of_number`).
+                        baci::YEAR | baci::EXPORTER | baci::IMPORTER | baci::PRODUCT => {
+                            DataType::Int32
+                        }
+                        baci::VALUE => DataType::Float64,
                         _ => DataType::String,
                     };
                     Field::new(name.into(), dtype)
@@ -320,29 +326,23 @@ pub(crate) fn baci_source(info: &FileInfo) -> Result<BaciSource> {
 /// as rows without any value, are dropped.
 pub(crate) fn baci_columns(lf: LazyFrame, q: bool) -> LazyFrame {
     let mut cols = vec![
-        col("t").alias("year"),
-        col("i"),
-        col("j"),
-        col("k").strict_cast(DataType::Int32),
-        col("v"),
+        col(baci::YEAR).alias("year"),
+        col(baci::EXPORTER),
+        col(baci::IMPORTER),
+        col(baci::PRODUCT).strict_cast(DataType::Int32),
+        col(baci::VALUE),
     ];
     if q {
-        // Quoted, space-padded, "NA" when missing.
-        let q = col("q").str().strip_chars(lit(NULL));
-        cols.push(
-            when(q.clone().eq(lit("NA")).or(q.clone().eq(lit(""))))
-                .then(lit(NULL).cast(DataType::String))
-                .otherwise(q)
-                .strict_cast(DataType::Float64)
-                .alias("q"),
-        );
+        // Quoted, space-padded, "NA" when missing: trimmed and parsed as the BACI layout plan
+        // reads it.
+        cols.push(baci::quantity(layout::txt(baci::QUANTITY)).alias(baci::QUANTITY));
     }
     lf.filter(
-        col("t")
+        col(baci::YEAR)
             .is_not_null()
-            .or(col("i").is_not_null())
-            .or(col("j").is_not_null())
-            .or(col("v").is_not_null()),
+            .or(col(baci::EXPORTER).is_not_null())
+            .or(col(baci::IMPORTER).is_not_null())
+            .or(col(baci::VALUE).is_not_null()),
     )
     .select(cols)
 }
@@ -352,7 +352,7 @@ pub(crate) fn baci_typed(info: &FileInfo) -> Result<LazyFrame> {
     let has_q = info
         .sniffed
         .as_ref()
-        .is_some_and(|s| s.normalised.iter().any(|n| n == "q"));
+        .is_some_and(|s| s.normalised.iter().any(|n| n == baci::QUANTITY));
     let lf = match baci_source(info)? {
         BaciSource::Parquet(lf) => *lf,
         BaciSource::Csv {
@@ -416,9 +416,9 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
     let schema = lf.collect_schema().map_err(Error::polars(format!(
         "{label}: cannot read the Parquet schema"
     )))?;
-    if BACI_COLUMNS.iter().all(|c| schema.get(c).is_some()) {
+    if baci::COLUMNS.iter().all(|c| schema.get(c).is_some()) {
         // The general engine reads it through the BACI plan, as text like a CSV file.
-        let names: Vec<String> = BACI_COLUMNS.iter().map(|c| c.to_string()).collect();
+        let names: Vec<String> = baci::COLUMNS.iter().map(|c| c.to_string()).collect();
         let sniffed = Sniffed {
             delimiter: b',',
             header: names.clone(),
@@ -433,7 +433,7 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
             layout: Layout::Baci,
         };
         let (exprs, _) = layout::plan(&ctx)?;
-        let text: Vec<Expr> = BACI_COLUMNS
+        let text: Vec<Expr> = baci::COLUMNS
             .iter()
             .map(|c| col(*c).cast(DataType::String))
             .collect();

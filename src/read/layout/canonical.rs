@@ -1,0 +1,126 @@
+//! tradestat's own canonical CSV (`convert` output, the files in `data/`): the columns already
+//! have their canonical names, so the plan parses text; countries may be codes or names, and
+//! only the six columns that make a record are required.
+
+use polars::prelude::*;
+
+use super::country::country_any;
+use super::expr::{int, num, set, txt};
+use super::flow::flow_words;
+use super::product::product;
+use super::{Check, Context, Part};
+use crate::error::Result;
+use crate::schema;
+
+/// Canonical columns a file may leave out: all but the six that make a record (year, reporter,
+/// partner, flow, product, value).
+const OPTIONAL: [&str; 14] = [
+    "month",
+    "product_name",
+    "product_level",
+    "quantity",
+    "quantity_unit",
+    "net_weight_kg",
+    "partner2",
+    "transport_mode",
+    "customs_procedure",
+    "reconciled",
+    "derived",
+    "currency",
+    "classification",
+    "source",
+];
+
+/// The canonical layout's part of the plan.
+pub(super) fn part(ctx: &Context) -> Result<Part> {
+    for c in schema::COLUMNS {
+        if !OPTIONAL.contains(&c) && ctx.col_of(&[c]).is_none() {
+            return Err(ctx.missing(c));
+        }
+    }
+    let mut checks = vec![
+        ("year".into(), Check::Integer),
+        ("value".into(), Check::Value),
+    ];
+    for c in ["reporter", "partner", "flow", "product"] {
+        checks.push((c.into(), Check::Required));
+    }
+    Ok(Part {
+        columns: columns(ctx),
+        checks,
+    })
+}
+
+/// The canonical columns of a canonical file: each read back from its own column where the file
+/// has it.
+fn columns(ctx: &Context) -> Vec<(&'static str, Option<Expr>)> {
+    let src = ctx.source_lit();
+    let f = lit(false);
+    // Header names are matched normalised (`product_name` reads `productname`).
+    let opt = |c: &str| ctx.col_of(&[&c.replace('_', "")]);
+    let (p, level) = product(txt("product"));
+    let bool_col = |c: &str| {
+        opt(c).map(|n| {
+            txt(&n)
+                .str()
+                .to_lowercase()
+                .is_in(set(&["true", "1", "yes"]), false)
+                .fill_null(lit(false))
+        })
+    };
+    vec![
+        ("year", Some(int("year"))),
+        ("month", opt("month").map(|c| int(&c))),
+        ("reporter", Some(country_any(txt("reporter")))),
+        ("partner", Some(country_any(txt("partner")))),
+        ("flow", Some(flow_words(txt("flow")))),
+        ("product", Some(p)),
+        ("product_name", opt("product_name").map(|c| txt(&c))),
+        (
+            "product_level",
+            Some(match opt("product_level") {
+                Some(c) => int(&c),
+                None => level,
+            }),
+        ),
+        (
+            "classification",
+            Some(
+                opt("classification")
+                    .map(|c| txt(&c))
+                    .unwrap_or(lit("custom")),
+            ),
+        ),
+        ("value", Some(ctx.scaled(num("value"), 1.0))),
+        (
+            "currency",
+            Some(
+                opt("currency")
+                    .map(|c| txt(&c).str().to_uppercase())
+                    .unwrap_or(lit("USD")),
+            ),
+        ),
+        ("quantity", opt("quantity").map(|c| num(&c))),
+        ("quantity_unit", opt("quantity_unit").map(|c| txt(&c))),
+        ("net_weight_kg", opt("net_weight_kg").map(|c| num(&c))),
+        ("partner2", opt("partner2").map(|c| country_any(txt(&c)))),
+        ("transport_mode", opt("transport_mode").map(|c| txt(&c))),
+        (
+            "customs_procedure",
+            opt("customs_procedure").map(|c| txt(&c)),
+        ),
+        (
+            "reconciled",
+            Some(bool_col("reconciled").unwrap_or(f.clone())),
+        ),
+        ("derived", Some(bool_col("derived").unwrap_or(f))),
+        (
+            "source",
+            Some(
+                opt("source")
+                    .map(|c| txt(&c).fill_null(src.clone()))
+                    .unwrap_or(src),
+            ),
+        ),
+    ]
+}
