@@ -90,7 +90,8 @@ pub fn check<R: Read>(
                 column: name.to_string(),
                 message,
             };
-            let empty = cell.is_empty() || (check == Check::Quantity && cell == "NA");
+            let empty = cell.is_empty()
+                || (check == Check::Quantity && cell == crate::read::baci::QUANTITY_NA);
             if empty {
                 if matches!(check, Check::Integer | Check::Required) {
                     return Err(bad("empty cell; a value is required".into()));

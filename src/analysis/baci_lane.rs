@@ -19,7 +19,7 @@ use crate::analysis::answers::{
 use crate::error::{Error, Result};
 use crate::load::Dataset;
 use crate::read::baci_rows::{self, Columns, Row};
-use crate::read::{self, BaciSource, layout::Layout};
+use crate::read::{self, BaciSource, baci, layout::Layout};
 use crate::reference::countries;
 use crate::schema::WORLD;
 
@@ -36,7 +36,7 @@ pub struct BaciLane<'a> {
 
 /// The six-digit product code (BACI drops the leading zero: 71120 is 071120).
 fn product() -> Expr {
-    col("k").cast(DataType::String).str().zfill(lit(6))
+    baci::product_code_of_number(col(baci::PRODUCT))
 }
 
 /// `value` where `n > 0`, else empty: a direction without rows has no figure.
@@ -179,7 +179,7 @@ impl<'a> BaciLane<'a> {
             stage(
                 read::baci_columns(lf, false)
                     // v is in thousands of US dollars.
-                    .with_column((col("v") * lit(1000.0)).alias("v")),
+                    .with_column(baci::value(col(baci::VALUE)).alias("v")),
             )
         };
         let mut parts: Vec<DataFrame> = Vec::new();
@@ -655,7 +655,7 @@ fn world_rows(
             flush(s);
             s.key = Some(key);
         }
-        s.acc.0 += r.v.map_or(0.0, |v| v * 1000.0);
+        s.acc.0 += r.v.map_or(0.0, |v| v * baci::VALUE_UNIT);
         s.acc.1 += 1;
         s.acc.2 += i64::from(r.v.is_none());
     })?;
@@ -729,7 +729,7 @@ fn kept_rows(
             i.push(r.i);
             j.push(r.j);
             k.push(r.k);
-            v.push(r.v.map(|v| v * 1000.0));
+            v.push(r.v.map(|v| v * baci::VALUE_UNIT));
         }
     }
     DataFrame::new_infer_height(vec![
