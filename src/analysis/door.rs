@@ -251,7 +251,7 @@ fn absent_or_no_trade(lane: &BaciLane, reporter: &str, filters: &Filters) -> Res
     }
     if let Some(p) = filters.partner.as_deref() {
         let partner = resolve_country(p);
-        if !every.iter().any(|c| *c == partner) {
+        if !every.contains(&partner) {
             return Ok(Error::Request(format!(
                 "partner {partner} ({}) is not in the data; partners are: {}",
                 names.name_of(&partner),

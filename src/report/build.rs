@@ -181,17 +181,17 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
     )? {
         trend.charts.push(c);
     }
-    if let Some(((a, _), (b, _))) = span(&s).filter(|(a, b)| a.0 != b.0) {
-        if let Some(c) = draw(
+    if let Some(((a, _), (b, _))) = span(&s).filter(|(a, b)| a.0 != b.0)
+        && let Some(c) = draw(
             ds,
             &in_years(vec![a, b]),
             &chart(Kind::Compare),
             "compare",
             format!("{pair}: {a} against {b}"),
             &mut skipped,
-        )? {
-            trend.charts.push(c);
-        }
+        )?
+    {
+        trend.charts.push(c);
     }
     trend.tables.push(TableItem {
         name: "summary".into(),

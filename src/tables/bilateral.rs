@@ -504,7 +504,7 @@ pub fn composition_by_year(
 /// Mirror statistics: each flow as declared by the exporter and by the importer, with the gap
 /// (exporter values times the CIF/FOB factor).
 pub fn mirror_stats(ds: &Dataset, q: &Question, cif_fob: f64) -> Result<Table> {
-    let df = ind::mirror_frame(&ds, &q, cif_fob, "mirror", &q.title())?;
+    let df = ind::mirror_frame(ds, q, cif_fob, "mirror", &q.title())?;
     let (ev, iv) = (
         floats(&df, "exporter_value")?,
         floats(&df, "importer_value")?,

@@ -131,7 +131,7 @@ fn reporter_tables(r: &Reporter, who: &str) -> Result<Vec<(&'static str, Table)>
 /// turnover within each year, the first `n` of each year (0: all), with names.
 pub fn world_table(df: &DataFrame, n: usize) -> Result<Table> {
     let mut t = table_from(
-        &df,
+        df,
         &[
             ("year", Kind::Text),
             ("country", Kind::Text),
