@@ -1,0 +1,205 @@
+//! Shared helpers: paths to fixtures and to the real files beside the checkout (with the gate
+//! that skips, or fails, when those are missing), the binary run without inherited settings, CSV
+//! counting and summing.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::Command;
+
+/// Third-party data shared beside the checkout.
+pub const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/real");
+/// Our own small fixtures.
+pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+/// Set to `1` (as `.ci/run` does) to make the real-data tests fail, not skip, without the data.
+pub const REQUIRE_REAL: &str = "TRADESTAT_REQUIRE_REAL";
+
+/// Proof that `../shared/data/real` is there: only [`real_data`] hands one out, and only
+/// [`Real::file`] turns a path under that folder into a path.
+#[derive(Clone, Copy)]
+pub struct Real(());
+
+impl Real {
+    /// A file under `../shared/data/real/`.
+    pub fn file(self, rel: &str) -> PathBuf {
+        Path::new(REAL).join(rel)
+    }
+}
+
+/// How many tests returned early for want of the real files, reported once when the test
+/// process exits.
+static SKIPPED: AtomicUsize = AtomicUsize::new(0);
+static REPORT_AT_EXIT: Once = Once::new();
+
+unsafe extern "C" {
+    /// The C library's `atexit`: runs after the test harness has printed its summary.
+    fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
+}
+
+/// The one line of the run about skipped tests. Written to the process's stderr directly (the
+/// harness captures `eprintln!` of passing tests, and this runs after the last test).
+extern "C" fn report_skipped() {
+    let n = SKIPPED.load(Ordering::SeqCst);
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped {n} real-data tests: ../shared/data/real not found beside the checkout \
+         (see README; set {REQUIRE_REAL}=1 to fail instead)"
+    );
+}
+
+fn real_required() -> bool {
+    std::env::var_os(REQUIRE_REAL).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The gate of every test that reads `../shared/data/real/`: `Some` when the folder is there.
+/// Without it the test returns early (`let Some(real) = real_data() else { return };`) and is
+/// counted in the one line printed at the end of the run; with `TRADESTAT_REQUIRE_REAL=1` it
+/// fails instead.
+pub fn real_data() -> Option<Real> {
+    if Path::new(REAL).is_dir() {
+        return Some(Real(()));
+    }
+    assert!(
+        !real_required(),
+        "{REAL} not found and {REQUIRE_REAL} is set: this test needs the real files beside \
+         the checkout"
+    );
+    SKIPPED.fetch_add(1, Ordering::SeqCst);
+    REPORT_AT_EXIT.call_once(|| {
+        // SAFETY: `report_skipped` is a plain function that only reads an atomic and writes to
+        // stderr; registering it has no other effect.
+        let status = unsafe { atexit(report_skipped) };
+        assert_eq!(status, 0, "atexit failed");
+    });
+    None
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(FIXTURES).join(name)
+}
+
+/// The binary, with nothing inherited that could change its output.
+pub fn tradestat() -> Command {
+    let mut cmd = Command::cargo_bin("tradestat").expect("the tradestat binary is built");
+    cmd.env_remove("COLUMNS").env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+/// Run, check that nothing panicked, and return (success, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (bool, String, String) {
+    let out = cmd.output().expect("tradestat runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !stderr.contains("panicked"),
+        "tradestat panicked:\n{stderr}"
+    );
+    (out.status.success(), stdout, stderr)
+}
+
+/// Run a command that must fail; returns its stderr.
+pub fn fails(cmd: &mut Command) -> String {
+    let (ok, stdout, stderr) = run(cmd);
+    assert!(
+        !ok,
+        "expected failure, got success.\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(
+        stderr.starts_with("error: "),
+        "expected an error message, got:\n{stderr}"
+    );
+    stderr
+}
+
+/// Run a command that must succeed; returns (stdout, stderr).
+pub fn succeeds(cmd: &mut Command) -> (String, String) {
+    let (ok, stdout, stderr) = run(cmd);
+    assert!(
+        ok,
+        "expected success.\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    (stdout, stderr)
+}
+
+/// `inspect --output json` of one input: item -> value.
+pub fn inspect_items(args: &[&str], file: &Path) -> BTreeMap<String, String> {
+    let (stdout, _) = succeeds(
+        tradestat()
+            .args(["inspect", "--quiet", "--output", "json"])
+            .args(args)
+            .arg(file),
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("inspect --output json is not JSON ({e}):\n{stdout}"));
+    let rows = json.as_array().expect("a JSON array of items");
+    let mut items = BTreeMap::new();
+    for r in rows {
+        assert_eq!(r["file"].as_str(), Some(file.to_str().unwrap()), "{r}");
+        let item = r["item"].as_str().expect("item is text").to_string();
+        let value = r["value"].as_str().expect("value is text").to_string();
+        items.insert(item, value);
+    }
+    items
+}
+
+/// A count as `inspect` prints it (`173,358`).
+pub fn count(text: &str) -> u64 {
+    text.replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("'{text}' is not a count"))
+}
+
+fn reader(path: &Path, delimiter: u8) -> csv::Reader<std::fs::File> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_path(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Records of a CSV file, counted with the csv crate (blank lines are not records).
+pub fn count_records(path: &Path, delimiter: u8) -> u64 {
+    let mut n = 0;
+    for r in reader(path, delimiter).byte_records() {
+        let r = r.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        if r.iter().any(|f| !f.is_empty()) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Sum of a column (matched on its trimmed name) times `scale`, skipping empty cells.
+pub fn sum_column(path: &Path, delimiter: u8, column: &str, scale: f64) -> f64 {
+    let mut rdr = reader(path, delimiter);
+    let header = rdr.headers().expect("a header").clone();
+    let i = header
+        .iter()
+        .position(|h| h.trim_start_matches('\u{feff}').trim() == column)
+        .unwrap_or_else(|| panic!("{}: no column {column} in {header:?}", path.display()));
+    let mut sum = 0.0;
+    for r in rdr.records() {
+        let r = r.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let cell = r.get(i).unwrap_or("").trim();
+        if cell.is_empty() {
+            continue;
+        }
+        let v: f64 = cell
+            .parse()
+            .unwrap_or_else(|_| panic!("{}: '{cell}' in {column}", path.display()));
+        sum += v * scale;
+    }
+    sum
+}
+
+pub fn assert_close(actual: f64, expected: f64, what: &str) {
+    let tol = 1e-9 * expected.abs().max(1.0);
+    assert!(
+        (actual - expected).abs() <= tol,
+        "{what}: got {actual}, expected {expected} (difference {})",
+        actual - expected
+    );
+}
