@@ -3,8 +3,11 @@
 
 use super::*;
 
+/// Every golden file is compared before the test fails, and the failure lists every file and
+/// line that differs.
 #[test]
 fn golden_tables() {
+    let mut mismatches: Vec<String> = Vec::new();
     for (name, args) in [
         ("summary_seed.txt", vec!["summary"]),
         (
@@ -46,7 +49,7 @@ fn golden_tables() {
             vec!["composition", "--group", "category", "--output", "json"],
         ),
     ] {
-        golden(name, &args);
+        mismatches.extend(golden(name, &args));
     }
     let small = fixture("small_bilateral.csv");
     let small = small.to_str().unwrap();
@@ -143,8 +146,14 @@ fn golden_tables() {
             ],
         ),
     ] {
-        golden(name, &args);
+        mismatches.extend(golden(name, &args));
     }
+    assert!(
+        mismatches.is_empty(),
+        "{} golden file(s) differ (UPDATE_GOLDEN=1 rewrites them; review the diff):\n\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }
 
 #[test]

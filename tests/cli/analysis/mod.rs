@@ -44,20 +44,50 @@ pub fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
-/// Compare stdout of a command with a golden file in tests/golden/. With UPDATE_GOLDEN=1 the
-/// file is (re)written instead; review the diff before committing it.
-pub fn golden(name: &str, args: &[&str]) {
+/// Compare stdout of a command with a golden file in tests/golden/: `None` when they agree, else
+/// every line that differs, so that a test comparing several files can report them all at once.
+/// With UPDATE_GOLDEN=1 the file is (re)written instead; review the diff before committing it.
+pub fn golden(name: &str, args: &[&str]) -> Option<String> {
     let (stdout, _) = succeeds(tradestat().args(args).arg("--quiet"));
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden")
         .join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, &stdout).expect("write golden file");
-        return;
+        return None;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
-    assert_eq!(stdout, expected, "output differs from {}", path.display());
+    let expected = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => return Some(format!("missing golden file {} ({e})", path.display())),
+    };
+    (stdout != expected).then(|| {
+        format!(
+            "output differs from {} (tradestat {} --quiet):\n{}",
+            path.display(),
+            args.join(" "),
+            line_diff(&expected, &stdout)
+        )
+    })
+}
+
+/// Every line that differs, by line number (a missing final newline shows as a last line).
+fn line_diff(expected: &str, actual: &str) -> String {
+    let e: Vec<&str> = expected.split('\n').collect();
+    let a: Vec<&str> = actual.split('\n').collect();
+    let show = |line: Option<&&str>| line.map_or_else(|| "(no line)".into(), |l| format!("{l:?}"));
+    let mut out = String::new();
+    for i in 0..e.len().max(a.len()) {
+        let (x, y) = (e.get(i), a.get(i));
+        if x != y {
+            out.push_str(&format!(
+                "  line {}:\n    golden: {}\n    output: {}\n",
+                i + 1,
+                show(x),
+                show(y)
+            ));
+        }
+    }
+    out
 }
 
 /// Leaf codes of one flow of the legacy India-China file, summed independently.
