@@ -82,10 +82,36 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(FIXTURES).join(name)
 }
 
+/// Variables the binary (clap's help layout and colours, polars) or a library it uses could
+/// read; none of them may change what the tests see.
+const INHERITED: [&str; 13] = [
+    "COLUMNS",
+    "LINES",
+    "RUST_BACKTRACE",
+    "TERM",
+    "NO_COLOR",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_CTYPE",
+    "LC_NUMERIC",
+    "TZ",
+];
+
 /// The binary, with nothing inherited that could change its output.
 pub fn tradestat() -> Command {
     let mut cmd = Command::cargo_bin("tradestat").expect("the tradestat binary is built");
-    cmd.env_remove("COLUMNS").env_remove("RUST_BACKTRACE");
+    for var in INHERITED {
+        cmd.env_remove(var);
+    }
+    // polars reads its settings (threads, table formatting, streaming) from POLARS_*.
+    for (var, _) in std::env::vars_os() {
+        if var.to_string_lossy().starts_with("POLARS_") {
+            cmd.env_remove(var);
+        }
+    }
     cmd
 }
 
