@@ -1,8 +1,8 @@
-//! Shared helpers: paths to fixtures and to the real files beside the checkout (with the gate
-//! that skips, or fails, when those are missing), the binary run without inherited settings, CSV
-//! counting and summing.
+//! Shared helpers: paths to fixtures, committed excerpts and the real files beside the checkout
+//! (with the gate that skips, or fails, when those are missing), the binary run without
+//! inherited settings, CSV counting and summing, and BACI-layout rows generated in a tempdir.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -14,6 +14,8 @@ use assert_cmd::Command;
 pub const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/real");
 /// Our own small fixtures.
 pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+/// Excerpts of real, openly licensed files, committed (see tests/data/README.md).
+pub const EXCERPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
 
 /// Set to `1` (as `.ci/run` does) to make the real-data tests fail, not skip, without the data.
 pub const REQUIRE_REAL: &str = "TRADESTAT_REQUIRE_REAL";
@@ -80,6 +82,11 @@ pub fn real_data() -> Option<Real> {
 
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(FIXTURES).join(name)
+}
+
+/// A committed excerpt of a real file, under `tests/data/`.
+pub fn excerpt(rel: &str) -> PathBuf {
+    Path::new(EXCERPTS).join(rel)
 }
 
 /// Variables the binary (clap's help layout and colours, polars) or a library it uses could
@@ -228,4 +235,129 @@ pub fn assert_close(actual: f64, expected: f64, what: &str) {
         "{what}: got {actual}, expected {expected} (difference {})",
         actual - expected
     );
+}
+
+/// The (code, second column) pairs of a two-column code table such as BACI's
+/// `country_codes`/`product_codes` (header skipped, codes as written).
+pub fn code_pairs(path: &Path) -> Vec<(String, String)> {
+    csv::Reader::from_path(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .records()
+        .map(|r| {
+            let r = r.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (r[0].to_string(), r[1].to_string())
+        })
+        .collect()
+}
+
+// --- BACI-layout rows generated in a tempdir ---
+
+/// A small deterministic pseudo-random generator (SplitMix64): the same rows on every run.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// One BACI row: year, exporter and importer (BACI numeric codes), HS6 product (six digits),
+/// value in thousandths of the file's thousands of US$ (so: in US$), quantity in thousandths of
+/// a tonne (`None`: `NA`).
+#[derive(Debug, Clone)]
+pub struct BaciRow {
+    pub t: i32,
+    pub i: u32,
+    pub j: u32,
+    pub k: String,
+    pub usd: u64,
+    pub q: Option<u64>,
+}
+
+/// `n` rows of `year` with distinct (i, j, k), i != j, drawn from `countries` and `products`;
+/// a share `pair_share` of them (0..=100, in percent) between `pair.0` and `pair.1`, either way.
+pub fn generate_baci(
+    rng: &mut Rng,
+    year: i32,
+    n: usize,
+    countries: &[u32],
+    products: &[String],
+    pair: (u32, u32),
+    pair_share: u64,
+) -> Vec<BaciRow> {
+    let mut seen = HashSet::new();
+    let mut rows = Vec::with_capacity(n);
+    while rows.len() < n {
+        let (i, j) = if rng.below(100) < pair_share {
+            if rng.below(2) == 0 {
+                pair
+            } else {
+                (pair.1, pair.0)
+            }
+        } else {
+            (*rng.pick(countries), *rng.pick(countries))
+        };
+        let k = rng.pick(products).clone();
+        if i == j || !seen.insert((i, j, k.clone())) {
+            continue;
+        }
+        // From US$1 to US$50M, spread over several orders of magnitude.
+        let digits = 1 + rng.below(8) as u32;
+        let usd = 1 + rng.below(10u64.pow(digits)) * 5;
+        let q = (rng.below(8) != 0).then(|| rng.below(100_000_000));
+        rows.push(BaciRow {
+            t: year,
+            i,
+            j,
+            k,
+            usd,
+            q,
+        });
+    }
+    rows
+}
+
+/// Write rows as CEPII writes BACI: a quoted header `t,i,j,k,v,q`, k as a number (a product of
+/// chapters 01-09 loses its leading zero: 5 digits), v in thousands of US$ with 3 decimals,
+/// q quoted and left-padded with spaces to 13 characters, `NA` when unknown.
+pub fn write_baci(path: &Path, rows: &[BaciRow]) {
+    let mut f = std::io::BufWriter::new(
+        std::fs::File::create(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    );
+    writeln!(f, "\"t\",\"i\",\"j\",\"k\",\"v\",\"q\"").unwrap();
+    for r in rows {
+        let k: u32 = r.k.parse().expect("a numeric HS6 code");
+        let q = match r.q {
+            Some(q) => format!("{}.{:03}", q / 1000, q % 1000),
+            None => "NA".to_string(),
+        };
+        writeln!(
+            f,
+            "{},{},{},{k},{}.{:03},\"{q:>13}\"",
+            r.t,
+            r.i,
+            r.j,
+            r.usd / 1000,
+            r.usd % 1000
+        )
+        .unwrap();
+    }
+    f.flush().unwrap();
 }

@@ -1,7 +1,8 @@
 //! The BACI fast lane of `profile` and `world`, and BACI-layout Parquet: the fast lane must give
 //! the general engine's figures. Both are run (`--engine general` forces the general engine) and
-//! every number is compared, on the real BACI extract.
+//! every number is compared, on the real BACI extract and on BACI rows generated here.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::common::*;
@@ -326,4 +327,148 @@ fn no_spinner_when_stderr_is_not_a_terminal() {
         stderr.lines().all(|l| l.starts_with("note: ")),
         "{stderr:?}"
     );
+}
+
+/// BACI codes of the generated rows: AFG, BRA, CHN, FRA (251), DEU, JPN, KAZ, MEX, "Other Asia,
+/// nes" (490), IND (699), ZAF, USA (842).
+const GENERATED_COUNTRIES: [u32; 12] = [4, 76, 156, 251, 276, 392, 398, 484, 490, 699, 710, 842];
+
+/// Two years of generated BACI rows (2,000 a year, a fifth of them between KAZ and MEX), in
+/// BACI's own layout, over the products of the committed product table excerpt.
+fn generated_years(dir: &Path) -> (PathBuf, Vec<BaciRow>) {
+    let products: Vec<String> = code_pairs(&excerpt("baci-codes/product_codes_HS92_V202401.csv"))
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    let mut rng = Rng::new(0xBAC1);
+    let mut all = Vec::new();
+    for year in [2021, 2022] {
+        let rows = generate_baci(
+            &mut rng,
+            year,
+            2000,
+            &GENERATED_COUNTRIES,
+            &products,
+            (398, 484),
+            20,
+        );
+        write_baci(&dir.join(format!("BACI_HS92_Y{year}_V202401.csv")), &rows);
+        all.extend(rows);
+    }
+    (dir.join("BACI_HS92_Y*_V202401.csv"), all)
+}
+
+/// Needs nothing beside the checkout: a few thousand BACI rows generated here give the same
+/// figures with the fast lane and the general engine for `profile -r X -p Y`, `profile -r X`
+/// and `world`, and those figures are the sums of the generated rows.
+#[test]
+fn generated_baci_rows_agree_with_the_general_engine_and_their_sums() {
+    let dir = tempfile::tempdir().unwrap();
+    let (glob, rows) = generated_years(dir.path());
+    let table = excerpt("baci-codes/product_codes_HS92_V202401.csv");
+    let names: HashMap<String, String> = code_pairs(&table).into_iter().collect();
+    let iso: HashMap<String, String> = code_pairs(&excerpt("baci-codes/country_codes_V202401.csv"))
+        .into_iter()
+        .collect();
+    let code_of = |iso3: &str| -> u32 {
+        iso.iter()
+            .find(|(_, i)| *i == iso3)
+            .unwrap_or_else(|| panic!("{iso3} not in the country table"))
+            .0
+            .parse()
+            .unwrap()
+    };
+    // US$ of the rows of `year` that `keep` selects.
+    let sum = |year: i32, keep: &dyn Fn(&BaciRow) -> bool| -> f64 {
+        rows.iter()
+            .filter(|r| r.t == year && keep(r))
+            .map(|r| r.usd as f64)
+            .sum()
+    };
+    let (kaz, mex) = (code_of("KAZ"), code_of("MEX"));
+    assert_eq!((kaz, mex), (398, 484));
+
+    // The pair: flows per year, top products of the latest year named from the table.
+    let p = both_engines(
+        &[&glob, &table],
+        &["profile", "-r", "KAZ", "-p", "MEX", "-n", "5"],
+    );
+    let flows = p["flows"].as_array().unwrap();
+    assert_eq!(flows.len(), 2, "{p}");
+    for (f, year) in flows.iter().zip([2021, 2022]) {
+        assert_eq!(f["year"], year.to_string());
+        let x = sum(year, &|r| r.i == kaz && r.j == mex);
+        let m = sum(year, &|r| r.i == mex && r.j == kaz);
+        assert_close(f["exports"].as_f64().unwrap(), x, "KAZ->MEX");
+        assert_close(f["imports"].as_f64().unwrap(), m, "MEX->KAZ");
+        assert_close(f["balance"].as_f64().unwrap(), x - m, "balance");
+    }
+    let top = p["top_products"].as_array().unwrap();
+    assert_eq!(top.len(), 5);
+    let best = rows
+        .iter()
+        .filter(|r| r.t == 2022 && r.i == kaz && r.j == mex)
+        .max_by_key(|r| r.usd)
+        .unwrap();
+    assert_eq!(top[0]["product"], best.k.as_str());
+    assert_close(top[0]["value"].as_f64().unwrap(), best.usd as f64, "top");
+    for r in top {
+        let code = r["product"].as_str().unwrap();
+        assert_eq!(r["name"], names[code].as_str(), "{code}");
+    }
+    let values: Vec<f64> = top.iter().map(|r| r["value"].as_f64().unwrap()).collect();
+    assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
+    let ch = p["chapters"].as_array().unwrap();
+    let chapters = |k: &str| ch.iter().filter_map(|r| r[k].as_f64()).sum::<f64>();
+    assert_close(
+        chapters("exports"),
+        sum(2022, &|r| r.i == kaz && r.j == mex),
+        "chapters exports",
+    );
+    assert_close(
+        chapters("imports"),
+        sum(2022, &|r| r.i == mex && r.j == kaz),
+        "chapters imports",
+    );
+
+    // The reporter: flows per year with every partner, ten top partners.
+    let rep = both_engines(&[&glob], &["profile", "-r", "KAZ"]);
+    for (f, year) in rep["flows"].as_array().unwrap().iter().zip([2021, 2022]) {
+        assert_eq!(f["year"], year.to_string());
+        assert_close(
+            f["exports"].as_f64().unwrap(),
+            sum(year, &|r| r.i == kaz),
+            "KAZ exports",
+        );
+        assert_close(
+            f["imports"].as_f64().unwrap(),
+            sum(year, &|r| r.j == kaz),
+            "KAZ imports",
+        );
+    }
+    assert_eq!(rep["top_partners"].as_array().unwrap().len(), 10, "{rep}");
+    assert_eq!(rep["top_partners"][0]["partner"], "MEX", "{rep}");
+    let hhi = rep["concentration"][0]["hhi"].as_f64().unwrap();
+    assert!(hhi > 0.0 && hhi < 1.0, "{hhi}");
+
+    // The world table: every country in both years, as the rows add up.
+    let w = both_engines(&[&glob], &["world"]);
+    let w = w.as_array().unwrap();
+    assert_eq!(w.len(), 2 * GENERATED_COUNTRIES.len());
+    for row in w {
+        let year: i32 = row["year"].as_str().unwrap().parse().unwrap();
+        let country = row["country"].as_str().unwrap();
+        let c = code_of(country);
+        let what = format!("{year} {country}");
+        assert_close(
+            row["exports"].as_f64().unwrap(),
+            sum(year, &|r| r.i == c),
+            &what,
+        );
+        assert_close(
+            row["imports"].as_f64().unwrap(),
+            sum(year, &|r| r.j == c),
+            &what,
+        );
+    }
 }

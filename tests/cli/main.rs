@@ -4,13 +4,15 @@
 //! shared helpers in `common`. Real third-party files are read in place from
 //! `../shared/data/real/` (beside the checkout, never copied into the project); without that
 //! folder those tests return early and one line at the end of the run says how many did
-//! (`TRADESTAT_REQUIRE_REAL=1` makes them fail instead, as on CI). Our own tiny fixtures are in
-//! `tests/fixtures/` or written into a tempdir by the test.
+//! (`TRADESTAT_REQUIRE_REAL=1` makes them fail instead, as on CI). Small excerpts of openly
+//! licensed real files are committed in `tests/data/` so that a plain clone still tests real
+//! data; our own tiny fixtures are in `tests/fixtures/` or written into a tempdir by the test.
 
 mod common;
 
 // Loading: inspect and convert.
 mod bad_input;
+mod code_tables;
 mod comext;
 mod convert_output;
 mod parquet;
