@@ -1,0 +1,16 @@
+//! Notes on what the analysis kept without knowing (unresolved country codes).
+
+use crate::common::*;
+
+#[test]
+fn unresolved_codes_are_counted_in_a_note() {
+    let (_, stderr) = succeeds(
+        tradestat()
+            .args(["summary", "-r", "ZAF"])
+            .arg(fixture("baci_unknown_country.csv")),
+    );
+    assert!(
+        stderr.contains("not in the country table") && stderr.contains("reporter 999 (1 rows)"),
+        "{stderr}"
+    );
+}
