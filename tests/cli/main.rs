@@ -31,3 +31,6 @@ mod report;
 
 // Scale: the BACI fast lane of `profile` and `world`.
 mod fast_lane;
+
+// One library, one door: inputs loaded once, one engine door, one formatter.
+mod one_door;
