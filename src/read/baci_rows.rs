@@ -37,6 +37,8 @@ pub struct Columns {
     k: usize,
     v: usize,
     last: usize,
+    /// The number of fields in the header: every row must have as many.
+    fields: usize,
 }
 
 impl Columns {
@@ -57,6 +59,7 @@ impl Columns {
             k,
             v,
             last: t.max(i).max(j).max(k).max(v),
+            fields: normalised.len(),
         })
     }
 }
@@ -122,9 +125,25 @@ fn decimal(f: &[u8]) -> Option<f64> {
     Some(mantissa as f64 / POW10[frac])
 }
 
+/// The fields in the tail of a line after a separator: one more than the separators outside
+/// quotes.
+fn fields_in(tail: &[u8], sep: u8) -> usize {
+    let mut quoted = false;
+    let mut n = 1;
+    for &b in tail {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == sep && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Parse one line; `Ok(None)` for a blank line, `Err(())` when it is not a plain BACI row.
-/// Only the fields up to the last one used are looked at: the rest of the line (BACI's padded
-/// `q`) is skipped unread.
+/// Only the fields up to the last one used are parsed; the rest of the line (BACI's padded `q`)
+/// is only counted, so that a row with too many or too few fields is refused here as the line
+/// checks refuse it, never summed.
 fn row(line: &[u8], sep: u8, c: &Columns) -> std::result::Result<Option<Row>, ()> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut fields: [&[u8]; 16] = [&[]; 16];
@@ -132,6 +151,7 @@ fn row(line: &[u8], sep: u8, c: &Columns) -> std::result::Result<Option<Row>, ()
         return Err(());
     }
     let mut rest = line;
+    let mut more = false;
     for (n, slot) in fields.iter_mut().take(c.last + 1).enumerate() {
         let end = if rest.first() == Some(&b'"') {
             // A quoted field: up to the closing quote, then the separator.
@@ -150,11 +170,12 @@ fn row(line: &[u8], sep: u8, c: &Columns) -> std::result::Result<Option<Row>, ()
             }
         };
         *slot = &rest[..end];
-        rest = if end < rest.len() {
-            &rest[end + 1..]
-        } else {
-            &[]
-        };
+        more = end < rest.len();
+        rest = if more { &rest[end + 1..] } else { &[] };
+    }
+    let after = if more { fields_in(rest, sep) } else { 0 };
+    if c.last + 1 + after != c.fields {
+        return Err(());
     }
     let v = unquote(fields[c.v]);
     let v = if v.is_empty() {
@@ -271,6 +292,26 @@ pub fn scan<S: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_with_too_many_or_too_few_fields_are_refused() {
+        let names: Vec<String> = ["t", "i", "j", "k", "v", "q"].map(String::from).to_vec();
+        let c = Columns::find(&names).unwrap();
+        let ok = row(b"2021,4,8,10121,1.5,\"        NA\"", b',', &c);
+        assert_eq!(ok.unwrap().unwrap().v, Some(1.5));
+        // q empty is still six fields.
+        assert!(row(b"2021,4,8,10121,1.5,", b',', &c).unwrap().is_some());
+        // Five fields, seven fields, a separator inside quotes is not a field.
+        assert!(row(b"2021,4,8,10121,1.5", b',', &c).is_err());
+        assert!(row(b"2021,4,8,10121,1.5,2,999999", b',', &c).is_err());
+        assert!(
+            row(b"2021,4,8,10121,1.5,\"1,5\"", b',', &c)
+                .unwrap()
+                .is_some()
+        );
+        // A blank line is not a row.
+        assert_eq!(row(b"  ", b',', &c), Ok(None));
+    }
     use std::sync::Arc;
 
     fn cols() -> Columns {

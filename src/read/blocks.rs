@@ -42,13 +42,26 @@ impl Blocks {
             carry: Vec::new(),
             eof: false,
         };
-        let first = blocks.fill(64 * 1024)?;
-        let end = first
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(first.len(), |i| i + 1);
-        blocks.header = first[..end].to_vec();
-        blocks.carry = first[end..].to_vec();
+        // The header is read to its line break, however long it is.
+        let mut want = 64 * 1024;
+        loop {
+            let first = blocks.fill(want)?;
+            match first.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    blocks.header = first[..=i].to_vec();
+                    blocks.carry = first[i + 1..].to_vec();
+                    break;
+                }
+                None if blocks.eof => {
+                    blocks.header = first;
+                    break;
+                }
+                None => {
+                    want = first.len() * 2;
+                    blocks.carry = first;
+                }
+            }
+        }
         Ok(blocks)
     }
 
@@ -79,23 +92,25 @@ impl Blocks {
     }
 
     /// The next block of whole lines (the last may lack its line break). `None` at the end.
+    /// A line is never split: a line longer than a block is read on to its end (memory grows
+    /// with the longest line, not with the file).
     pub fn next_block(&mut self) -> Result<Option<Vec<u8>>> {
-        let mut body = self.fill(BLOCK_BYTES)?;
-        if body.is_empty() {
-            return Ok(None);
-        }
-        let cut = if self.eof {
-            body.len()
-        } else {
-            // A block longer than one line always holds a line break; a single line longer
-            // than a block is read whole.
-            match body.iter().rposition(|&b| b == b'\n') {
-                Some(i) => i + 1,
-                None => body.len(),
+        let mut want = BLOCK_BYTES;
+        loop {
+            let mut body = self.fill(want)?;
+            if body.is_empty() {
+                return Ok(None);
             }
-        };
-        self.carry = body.split_off(cut);
-        Ok(Some(body))
+            if self.eof {
+                return Ok(Some(body));
+            }
+            if let Some(i) = body.iter().rposition(|&b| b == b'\n') {
+                self.carry = body.split_off(i + 1);
+                return Ok(Some(body));
+            }
+            want = body.len() * 2;
+            self.carry = body;
+        }
     }
 }
 
@@ -120,6 +135,34 @@ mod tests {
             out.push(String::from_utf8(block).unwrap());
         }
         out
+    }
+
+    #[test]
+    fn a_line_longer_than_a_block_is_never_split() {
+        let long = "9".repeat(BLOCK_BYTES * 2 + 17);
+        let text = format!("t,i,j\n1,2,3\n{long},1,2\n4,5,6\n");
+        let blocks = blocks_of(&text);
+        let lines: Vec<String> = blocks
+            .iter()
+            .flat_map(|b| b.lines().map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        assert_eq!(lines.len(), 3, "{} lines", lines.len());
+        assert_eq!(lines[0], "1,2,3");
+        assert_eq!(lines[1], format!("{long},1,2"));
+        assert_eq!(lines[2], "4,5,6");
+        for b in &blocks {
+            assert!(b.ends_with('\n'));
+        }
+    }
+
+    #[test]
+    fn a_header_longer_than_the_first_read_is_read_whole() {
+        let header = format!("t,{}", "x".repeat(200_000));
+        let text = format!("{header}\n1,2\n");
+        let data = Data::Bytes(Arc::new(text.as_bytes().to_vec()));
+        let mut b = Blocks::open("test", &data).unwrap();
+        assert_eq!(b.header(), format!("{header}\n").as_bytes());
+        assert_eq!(b.next_block().unwrap().unwrap(), b"1,2\n");
     }
 
     #[test]

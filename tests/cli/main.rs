@@ -34,3 +34,6 @@ mod fast_lane;
 
 // One library, one door: inputs loaded once, one engine door, one formatter.
 mod one_door;
+
+// Hostile and broken input; outputs that must not damage anything else.
+mod hostile;

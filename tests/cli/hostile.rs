@@ -1,0 +1,112 @@
+//! Hostile and broken input and outputs: nothing invented, nothing damaged outside the output.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+
+/// A BACI file above the size validated before the scan (64 MiB): every line is ZAF -> AFG,
+/// 1.5 thousand USD, but line `at`, which is `line`.
+fn big_baci(dir: &Path, at: usize, line: &str) -> PathBuf {
+    use std::io::Write;
+    let path = dir.join("big.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(f, "\"t\",\"i\",\"j\",\"k\",\"v\",\"q\"").unwrap();
+    for n in 2..1_900_002 {
+        if n == at {
+            writeln!(f, "{line}").unwrap();
+        } else {
+            writeln!(f, "2021,710,4,{},1.5,\"        0.010\"", 100000 + n % 50).unwrap();
+        }
+    }
+    f.flush().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() > 64 * 1024 * 1024);
+    path
+}
+
+/// A row with a field too many (its extra field shifts `k` and `v`: summed, it would add a
+/// $100 million flow) is refused by the BACI lane as by the general engine, with its line.
+#[test]
+fn a_ragged_row_in_a_big_baci_file_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = big_baci(
+        dir.path(),
+        1_234_567,
+        "2021,710,4,999,100001,1.5,\"  0.010\"",
+    );
+    for args in [
+        vec!["world"],
+        vec!["profile", "-r", "ZAF"],
+        vec!["world", "--engine", "general"],
+    ] {
+        let e = fails(tradestat().args(&args).arg(&path));
+        assert!(e.contains("big.csv:1234567"), "tradestat {args:?}: {e}");
+    }
+}
+
+/// A row with a field too few is refused too (it was summed with its `v` taken from `k`).
+#[test]
+fn a_short_row_in_a_big_baci_file_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = big_baci(dir.path(), 77, "2021,710,4,100001,1.5");
+    let e = fails(tradestat().args(["world"]).arg(&path));
+    assert!(e.contains("big.csv:77"), "{e}");
+}
+
+/// `-o` onto a character device writes through it: the device stays a device (as root,
+/// `-o /dev/null` used to turn /dev/null into a regular file).
+#[test]
+fn output_to_a_character_device_is_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let dev = dir.path().join("null");
+    let made = std::process::Command::new("mknod")
+        .arg(&dev)
+        .args(["c", "1", "3"])
+        .status()
+        .is_ok_and(|s| s.success());
+    // Without the right to make a device (not root), /dev/null itself is the device.
+    let dev = if made {
+        dev
+    } else {
+        PathBuf::from("/dev/null")
+    };
+    succeeds(tradestat().args(["summary", "-q", "-o"]).arg(&dev));
+    let m = std::fs::metadata(&dev).unwrap();
+    assert!(!m.is_file(), "{} became a regular file", dev.display());
+    use std::os::unix::fs::FileTypeExt;
+    assert!(m.file_type().is_char_device());
+}
+
+/// A replaced output keeps its permissions; a link stays a link.
+#[test]
+fn a_replaced_output_keeps_its_mode_and_links_stay_links() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("summary.csv");
+    std::fs::write(&out, "old").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
+    succeeds(
+        tradestat()
+            .args(["summary", "-q", "--output", "csv", "-o"])
+            .arg(&out),
+    );
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let link = dir.path().join("latest.csv");
+    std::os::unix::fs::symlink(&out, &link).unwrap();
+    succeeds(
+        tradestat()
+            .args(["summary", "-q", "--output", "json", "-o"])
+            .arg(&link),
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with('['));
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 2, "temporary files left beside the output");
+}
