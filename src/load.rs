@@ -172,6 +172,14 @@ pub fn expand(inputs: &[String]) -> Result<Vec<PathBuf>> {
 
 /// Load the inputs (or the seed dataset when there are none) into one canonical frame.
 pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
+    // A unit multiplies every value: only a positive, finite one keeps them values.
+    if let Some(u) = options.read.value_unit
+        && !(u.is_finite() && u > 0.0)
+    {
+        return Err(Error::Request(format!(
+            "--value-unit {u}: expected a positive number (1000 for thousands)"
+        )));
+    }
     let paths = expand(inputs)?;
     let mut frames = Vec::new();
     let mut files = Vec::new();
@@ -283,6 +291,20 @@ impl Dataset {
             .sum();
         if size <= MATERIALISE_BYTES {
             let df = self.collect(self.lf.clone(), "the canonical table")?;
+            // Every value is finite, but their sum may not be: refuse what cannot be added
+            // rather than print infinity.
+            let total: f64 = crate::frame::floats(&df, "value")?
+                .into_iter()
+                .flatten()
+                .map(f64::abs)
+                .sum();
+            if !total.is_finite() {
+                return Err(Error::Request(
+                    "the values add up to more than the largest number tradestat can hold \
+                     (about 1.8e308): a value is far out of range"
+                        .into(),
+                ));
+            }
             self.lf = df.lazy();
         }
         Ok(self)

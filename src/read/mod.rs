@@ -404,6 +404,44 @@ pub(crate) fn scan(label: &str, data: &Data, delimiter: u8, schema: Schema) -> R
 
 /// A Parquet file written by `tradestat convert`: the canonical columns, or BACI's layout
 /// (`convert --keep-layout`).
+/// A Parquet file's values must be what a CSV file's checks accept: finite and not negative
+/// (NaN, infinity and negative values are refused with the first row that holds one). Only the
+/// value column is read.
+fn check_parquet_values(lf: &LazyFrame, column: &str, path: &Path) -> Result<()> {
+    let v = col(column).cast(DataType::Float64);
+    let bad = lf
+        .clone()
+        .select([col(column)])
+        .with_row_index("_row", Some(1))
+        .filter(
+            v.clone()
+                .lt(lit(0.0))
+                .or(v.clone().is_nan())
+                .or(v.clone().is_infinite()),
+        )
+        .limit(1)
+        .collect()
+        .map_err(Error::polars(format!(
+            "{}: cannot read column '{column}'",
+            path.display()
+        )))?;
+    if bad.height() == 0 {
+        return Ok(());
+    }
+    let row = crate::frame::ints(&bad, "_row")?[0].unwrap_or(0);
+    let found = crate::frame::floats(&bad, column)?[0]
+        .map(|x| x.to_string())
+        .unwrap_or_default();
+    Err(Error::Cell {
+        path: path.to_path_buf(),
+        line: row as u64,
+        column: column.into(),
+        message: format!(
+            "expected a finite value of at least zero, found {found} (row {row} of the Parquet file)"
+        ),
+    })
+}
+
 fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(LazyFrame, FileInfo)> {
     std::fs::File::open(path).map_err(io_err(path))?;
     let mut lf = LazyFrame::scan_parquet(
@@ -449,6 +487,7 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
             data: Data::File(path.to_path_buf()),
             validated: true,
         };
+        check_parquet_values(&lf, baci::VALUE, path)?;
         return Ok((lf.select(text).select(exprs), info));
     }
     for c in crate::schema::COLUMNS {
@@ -469,6 +508,7 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
         .iter()
         .map(|c| col(*c).strict_cast(crate::schema::dtype(c)))
         .collect();
+    check_parquet_values(&lf, "value", path)?;
     let info = FileInfo {
         path: label.to_string(),
         layout: Layout::Canonical,
@@ -482,4 +522,32 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
         validated: true,
     };
     Ok((lf.select(exprs), info))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parquet_values_must_be_finite_and_not_negative() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bad) in [("neg", -5.0), ("nan", f64::NAN), ("inf", f64::INFINITY)] {
+            let path = dir.path().join(format!("{name}.parquet"));
+            let mut df = df!(
+                "t" => [2021i32, 2021],
+                "i" => [4i32, 4],
+                "j" => [8i32, 8],
+                "k" => ["010121", "010121"],
+                "v" => [1.5, bad],
+                "q" => [Some(1.0f64), None],
+            )
+            .unwrap();
+            crate::write::parquet(&path, &mut df).unwrap();
+            let e = read_parquet(&path, "x", &ReadOptions::default())
+                .err()
+                .unwrap_or_else(|| panic!("{name}: accepted"));
+            let text = e.to_string();
+            assert!(text.contains(":2: column 'v'"), "{text}");
+        }
+    }
 }

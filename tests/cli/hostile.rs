@@ -110,3 +110,32 @@ fn a_replaced_output_keeps_its_mode_and_links_stay_links() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(left.len(), 2, "temporary files left beside the output");
 }
+
+/// A value unit multiplies every value: a negative, zero or NaN one is refused.
+#[test]
+fn a_value_unit_that_is_not_a_positive_number_is_refused() {
+    for unit in ["-1000", "0", "NaN", "inf"] {
+        let e = fails(
+            tradestat()
+                .args(["summary", &format!("--value-unit={unit}")])
+                .arg(fixture("small_bilateral.csv"))
+                .args(["-r", "KAZ"]),
+        );
+        assert!(e.contains("--value-unit"), "{unit}: {e}");
+    }
+}
+
+/// Two values of 1e308 add up to more than a float holds: an error, never "$inf".
+#[test]
+fn values_that_overflow_when_added_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("huge.csv");
+    std::fs::write(
+        &f,
+        "year,reporter,partner,flow,product,value\n\
+         2020,KAZ,MEX,export,TOTAL,1e308\n2021,KAZ,MEX,export,TOTAL,1e308\n",
+    )
+    .unwrap();
+    let e = fails(tradestat().args(["summary"]).arg(&f));
+    assert!(e.contains("largest number"), "{e}");
+}
