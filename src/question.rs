@@ -48,6 +48,9 @@ pub struct Question {
     pub data_years: Vec<i32>,
 }
 
+/// The years a question may name: four-digit years (TRADHIST starts in 1827).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
+
 /// Parse `2014,2018` or `2010-2020` (or a mix).
 pub fn parse_years(s: &str) -> Result<Vec<i32>> {
     let mut out = Vec::new();
@@ -64,6 +67,14 @@ pub fn parse_years(s: &str) -> Result<Vec<i32>> {
             );
             if a > b {
                 return Err(bad());
+            }
+            // A range is expanded year by year: bound it before anything is allocated.
+            if !(YEARS.contains(&a) && YEARS.contains(&b)) {
+                return Err(Error::Request(format!(
+                    "--years: '{part}' is outside the years tradestat reads ({}-{})",
+                    YEARS.start(),
+                    YEARS.end()
+                )));
             }
             out.extend(a..=b);
         } else {

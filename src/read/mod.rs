@@ -77,6 +77,9 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     }
 }
 
+/// The most a `.gz` input may decompress to (it is decompressed in memory).
+pub const GZIP_LIMIT_BYTES: u64 = 1 << 30;
+
 /// A file's bytes as read from disk, when they were read whole: the manifest hashes them
 /// instead of opening the file again.
 pub type Raw = Option<Arc<Vec<u8>>>;
@@ -107,10 +110,21 @@ pub fn decode(path: &Path, encoding: Encoding) -> Result<(Data, Raw)> {
     }
     let raw = Arc::new(std::fs::read(path).map_err(io_err(path))?);
     let mut bytes = if gz {
+        // Decompressed in memory, up to a bound: a small file that inflates without end (a
+        // "gzip bomb") fails as soon as it passes the bound, instead of taking all memory.
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(raw.as_slice())
+            .take(GZIP_LIMIT_BYTES + 1)
             .read_to_end(&mut out)
             .map_err(io_err(path))?;
+        if out.len() as u64 > GZIP_LIMIT_BYTES {
+            return Err(Error::Request(format!(
+                "{}: decompresses to more than {} GiB; tradestat reads .gz files in memory up to \
+                 that size. Decompress it (gunzip) and give the CSV file, which is streamed",
+                path.display(),
+                GZIP_LIMIT_BYTES >> 30
+            )));
+        }
         out
     } else {
         raw.as_ref().clone()

@@ -139,3 +139,30 @@ fn values_that_overflow_when_added_are_refused() {
     let e = fails(tradestat().args(["summary"]).arg(&f));
     assert!(e.contains("largest number"), "{e}");
 }
+
+/// A small `.gz` that inflates past the bound fails fast with a clear error (a 9 MB bomb used
+/// to take 15 GB of memory).
+#[test]
+fn a_gzip_bomb_fails_fast() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = dir.path().join("bomb.csv.gz");
+    let made = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "(printf 'year,reporter,partner,flow,product,value\\n'; head -c 1100M /dev/zero) | gzip -1 > '{}'",
+            bomb.display()
+        ))
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(made, "gzip is needed to make the test file");
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 8 << 20);
+    let e = fails(tradestat().args(["summary"]).arg(&bomb));
+    assert!(e.contains("decompresses to more than 1 GiB"), "{e}");
+}
+
+/// `--years` ranges are bounded before they are expanded.
+#[test]
+fn a_huge_years_range_is_refused_before_any_work() {
+    let e = fails(tradestat().args(["summary", "--years", "0-100000000"]));
+    assert!(e.contains("outside the years"), "{e}");
+}
