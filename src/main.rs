@@ -25,10 +25,12 @@ fn main() {
             {
                 std::process::exit(0);
             }
-            eprintln!("error: {e}");
+            // Messages quote input files: their control characters never reach the terminal.
+            let clean = |t: String| tradestat::output::terminal_clean(&t);
+            eprintln!("error: {}", clean(e.to_string()));
             let mut cause = std::error::Error::source(&e);
             while let Some(c) = cause {
-                eprintln!("  caused by: {c}");
+                eprintln!("  caused by: {}", clean(c.to_string()));
                 cause = c.source();
             }
             std::process::exit(e.exit_code());

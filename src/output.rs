@@ -226,7 +226,7 @@ impl Table {
             if result.is_err() {
                 break;
             }
-            let fields = (0..self.columns.len()).map(|i| machine_cell(Self::cell(row, i)));
+            let fields = (0..self.columns.len()).map(|i| csv_cell(Self::cell(row, i)));
             result = writer.write_record(fields);
         }
         debug_assert!(result.is_ok(), "CSV to memory failed: {result:?}");
@@ -359,9 +359,40 @@ fn json_string(text: &str) -> String {
     serde_json::Value::from(text).to_string()
 }
 
+/// Whether CSV cells that a spreadsheet would run as a formula are neutralised (on unless the
+/// user asks for the cells as they are: `--keep-formulas`).
+static FORMULA_GUARD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Turn the neutralising of formula-like CSV cells on or off for this process.
+pub fn set_formula_guard(on: bool) {
+    FORMULA_GUARD.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A text cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, carriage return
+/// first) gets a leading `'`, the OWASP rule against CSV injection; so does one that already
+/// starts with quotes before such a character, so that the rule can be undone exactly.
+pub fn formula_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let rest = text.trim_start_matches('\'');
+    let risky = rest.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && FORMULA_GUARD.load(std::sync::atomic::Ordering::Relaxed) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A cell for CSV: as [`machine_cell`], text neutralised by [`formula_safe`]; numbers (a
+/// negative balance) are numbers, not formulas, and stay as they are.
+fn csv_cell(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(text) => formula_safe(text).into_owned(),
+        other => machine_cell(other),
+    }
+}
+
 /// Text safe for a terminal line: control characters (newlines, tabs, escape sequences) become
-/// spaces.
-fn terminal_clean(text: &str) -> String {
+/// spaces, so that text from an input file cannot move the cursor or clear the screen.
+pub fn terminal_clean(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
@@ -613,6 +644,31 @@ fn ratio(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_that_look_like_formulas_are_neutralised() {
+        let mut t = Table::new(vec![("name", Kind::Text), ("v", Kind::Money)]);
+        for name in [
+            "=HYPERLINK(\"x\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "'=x",
+            "plain",
+            "\tx",
+        ] {
+            t.push(vec![Cell::Text(name.into()), Cell::Num(-5.0)]);
+        }
+        let csv = t.render(Format::Csv, "USD");
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[1], "\"'=HYPERLINK(\"\"x\"\")\",-5");
+        assert_eq!(lines[2], "'+1,-5");
+        assert_eq!(lines[3], "'-2,-5");
+        assert_eq!(lines[4], "'@SUM(A1),-5");
+        assert_eq!(lines[5], "''=x,-5");
+        assert_eq!(lines[6], "plain,-5");
+        assert_eq!(lines[7], "'\tx,-5");
+    }
 
     /// The small table rendered in every format by the golden tests.
     fn sample() -> Table {

@@ -265,7 +265,16 @@ pub fn to_svg(data: &ChartData, spec: &ChartSpec) -> Result<String> {
         draw(&area, data, spec)?;
         area.present().map_err(backend_err)?;
     }
-    Ok(out)
+    // XML 1.0 has no place for most control characters: one in a country or product name from
+    // an input file would make the whole SVG invalid. They become spaces.
+    Ok(out
+        .chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect())
 }
 
 /// The chart as raw RGB pixels (width x height x 3), at the spec's scale.

@@ -4,7 +4,7 @@ use clap::Args;
 use tradestat::inspect;
 use tradestat::output::{Cell, Format, Kind, Table};
 use tradestat::read::Validation;
-use tradestat::tables::{describe, seed_table};
+use tradestat::tables::{describe, inspect_text, seed_table};
 use tradestat::{Result, load};
 
 use super::{Global, Inputs};
@@ -40,23 +40,10 @@ pub fn run(args: InspectArgs, g: &Global) -> Result<()> {
         }
     }
     let mut text = if g.output == Format::Table {
-        // A file-by-file report reads better than a three-column table on a terminal.
-        let mut t = String::new();
-        for s in &stats {
-            t.push_str(&format!("{}\n", s.path));
-            for (k, v) in describe(s) {
-                t.push_str(&format!("  {k:<22} {v}\n"));
-            }
-        }
-        t
+        inspect_text(&stats, &ds.code_tables)
     } else {
         table.render(g.output, "USD")
     };
-    if g.output == Format::Table {
-        for t in &ds.code_tables {
-            text.push_str(&format!("{t}\n"));
-        }
-    }
     if ds.seed && g.output == Format::Table {
         let df = inspect::rows(&ds)?;
         let rows = seed_table(&df)?;

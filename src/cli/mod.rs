@@ -76,6 +76,10 @@ pub struct Global {
     /// No notes or warnings on standard error
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Write CSV cells that begin with = + - @ as they are (by default they get a leading ',
+    /// so that a spreadsheet shows them instead of running them as formulas)
+    #[arg(long, global = true)]
+    pub keep_formulas: bool,
 }
 
 fn parse_layout(s: &str) -> std::result::Result<Layout, String> {
@@ -129,7 +133,8 @@ impl Global {
         }
         let mut err = std::io::stderr().lock();
         for l in lines {
-            let _ = writeln!(err, "note: {l}");
+            // Notes quote input files (codes, names, sources): never their control characters.
+            let _ = writeln!(err, "note: {}", tradestat::output::terminal_clean(l));
         }
     }
 
@@ -185,6 +190,7 @@ pub enum Command {
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    tradestat::output::set_formula_guard(!cli.global.keep_formulas);
     match cli.command {
         Some(Command::Inspect(a)) => inspect::run(a, &cli.global),
         Some(Command::Convert(a)) => convert::run(a, &cli.global),

@@ -2,7 +2,7 @@
 
 use crate::Result;
 use crate::inspect::FileStats;
-use crate::output::{Cell, Kind, Table, thousands};
+use crate::output::{Cell, Kind, Table, terminal_clean, thousands};
 use crate::reference::countries;
 
 fn list(items: &[(String, u64)], max: usize, names: bool) -> String {
@@ -100,6 +100,23 @@ pub fn describe(s: &FileStats) -> Vec<(String, String)> {
     ));
     v.push(("duplicate rows".into(), thousands(s.duplicates as f64)));
     v
+}
+
+/// What `inspect` prints on a terminal: file by file, item by item (a file-by-file report reads
+/// better than a three-column table), then the code tables among the inputs. Text from the
+/// files (paths, codes, names) has its control characters replaced.
+pub fn inspect_text(stats: &[FileStats], code_tables: &[String]) -> String {
+    let mut t = String::new();
+    for s in stats {
+        t.push_str(&format!("{}\n", terminal_clean(&s.path)));
+        for (k, v) in describe(s) {
+            t.push_str(&format!("  {k:<22} {}\n", terminal_clean(&v)));
+        }
+    }
+    for c in code_tables {
+        t.push_str(&format!("{}\n", terminal_clean(c)));
+    }
+    t
 }
 
 /// The seed rows with their citations, as `inspect` shows them.

@@ -166,3 +166,59 @@ fn a_huge_years_range_is_refused_before_any_work() {
     let e = fails(tradestat().args(["summary", "--years", "0-100000000"]));
     assert!(e.contains("outside the years"), "{e}");
 }
+
+/// Text from input files reaches neither a spreadsheet formula nor the terminal raw, and the
+/// SVG stays valid XML.
+#[test]
+fn formulas_escape_sequences_and_control_characters_are_neutralised() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("hostile.csv");
+    std::fs::write(
+        &f,
+        "year,reporter,partner,flow,product,product_name,value,source\n\
+         2020,KAZ,MEX,export,010121,=HYPERLINK(\"http://x\"),100,\u{1b}[2Jsrc\n\
+         2020,KAZ,MEX,export,020110,-cmd|' /C calc'!A0,300,\u{1b}[2Jsrc\n\
+         2020,KAZ,MEX,import,010121,bell\u{7}name,50,\u{1b}[2Jsrc\n",
+    )
+    .unwrap();
+    let (csv, stderr) = succeeds(
+        tradestat()
+            .args(["top", "--output", "csv", "-r", "KAZ"])
+            .arg(&f),
+    );
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(csv.contains("'-cmd"), "{csv}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "escape sequence on stderr: {stderr:?}"
+    );
+    let (raw, _) = succeeds(
+        tradestat()
+            .args([
+                "top",
+                "--output",
+                "csv",
+                "--keep-formulas",
+                "-q",
+                "-r",
+                "KAZ",
+            ])
+            .arg(&f),
+    );
+    assert!(raw.contains("\"=HYPERLINK"), "{raw}");
+    assert!(raw.contains(",-cmd"), "{raw}");
+    let (text, _) = succeeds(tradestat().args(["inspect", "-q"]).arg(&f));
+    assert!(
+        !text.contains('\u{1b}'),
+        "escape sequence in inspect: {text:?}"
+    );
+    let svg = dir.path().join("top.svg");
+    succeeds(
+        tradestat()
+            .args(["chart", "top", "--flow", "imports", "-q", "-r", "KAZ", "-o"])
+            .arg(&svg)
+            .arg(&f),
+    );
+    let text = std::fs::read_to_string(&svg).unwrap();
+    roxmltree::Document::parse(&text).expect("the SVG is valid XML");
+}
