@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod chart;
+pub mod cleanup;
 pub mod error;
 pub mod frame;
 pub mod inspect;

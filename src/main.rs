@@ -14,6 +14,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn drop_polars_warning(_message: &str, _kind: polars::error::PolarsWarning) {}
 
 fn main() {
+    clean_up_when_interrupted();
     polars::error::set_warning_function(drop_polars_warning);
     let cli = cli::Cli::parse();
     match cli::run(cli) {
@@ -37,3 +38,31 @@ fn main() {
         }
     }
 }
+
+/// Interrupted (Ctrl-C, SIGTERM): remove the temporary files and staging folders in use, then
+/// end as a shell expects of an interrupted program (128 + the signal). The two signals are
+/// blocked in every thread (the mask is inherited by the threads started later) and taken by
+/// one thread with `sigwait`, where the clean-up may do anything, unlike a signal handler.
+#[cfg(unix)]
+fn clean_up_when_interrupted() {
+    // SAFETY: plain libc calls on a sigset_t owned here; the set is copied into the thread.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+            return;
+        }
+        std::thread::spawn(move || {
+            let mut sig = 0;
+            if libc::sigwait(&set, &mut sig) == 0 {
+                tradestat::cleanup::remove_all();
+                std::process::exit(128 + sig);
+            }
+        });
+    }
+}
+
+#[cfg(not(unix))]
+fn clean_up_when_interrupted() {}

@@ -72,15 +72,26 @@ where
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
     let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tradestat.tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
+    // Registered for removal on interruption before it exists, so that no moment is left in
+    // which an interrupted run could leave it behind.
+    let mut registered = None;
     // Removed when dropped: on every error path below.
-    let mut tmp = builder.tempfile_in(&dir).map_err(write_err(path))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".tradestat.tmp")
+        .make_in(&dir, |p| {
+            registered = Some(crate::cleanup::register(p.to_path_buf()));
+            let mut open = std::fs::OpenOptions::new();
+            open.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                // The usual permissions of a new file (0666 less the umask).
+                open.mode(0o666);
+            }
+            open.open(p)
+        })
+        .map_err(write_err(path))?;
     fill(tmp.as_file_mut())?;
     tmp.as_file_mut().flush().map_err(write_err(path))?;
     tmp.as_file().sync_all().map_err(write_err(path))?;

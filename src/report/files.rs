@@ -305,6 +305,7 @@ fn write_dir(
             path: parent.clone(),
             source,
         })?;
+    let _registered = crate::cleanup::register(staging.path().to_path_buf());
     let ours = previous_run(dir);
     if dir.is_dir() {
         keep_foreign(dir, staging.path(), Path::new(""), &ours)?;

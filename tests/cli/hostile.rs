@@ -222,3 +222,41 @@ fn formulas_escape_sequences_and_control_characters_are_neutralised() {
     let text = std::fs::read_to_string(&svg).unwrap();
     roxmltree::Document::parse(&text).expect("the SVG is valid XML");
 }
+
+/// An interrupted `convert` leaves no temporary file behind (37-70 MB ones used to stay).
+#[test]
+fn an_interrupted_convert_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = big_baci(dir.path(), 5, "2021,710,4,100001,1.5,\"  0.010\"");
+    let out = dir.path().join("out.csv");
+    let bin = assert_cmd::cargo::cargo_bin("tradestat");
+    let mut child = std::process::Command::new(bin)
+        .args(["convert", "-q", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .spawn()
+        .unwrap();
+    // Wait for the temporary file to appear, then interrupt.
+    let tmp = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().ends_with(".tradestat.tmp"))
+    };
+    let start = std::time::Instant::now();
+    while !tmp() {
+        if child.try_wait().unwrap().is_some() || start.elapsed().as_secs() > 120 {
+            panic!("convert ended before its temporary file could be seen");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let pid = child.id().to_string();
+    std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert!(!tmp(), "a temporary file was left behind");
+    assert!(!out.exists());
+}
