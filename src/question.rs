@@ -106,7 +106,7 @@ pub(crate) fn matching_words(asked: &str, codes: &[String]) -> String {
         if let Some(l) = table.legacy(code) {
             names.push(l.name.to_lowercase());
         }
-        if names.iter().any(|n| *n == t) {
+        if names.contains(&t) {
             exact.push(code.clone());
         } else if names
             .iter()

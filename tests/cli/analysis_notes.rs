@@ -10,7 +10,7 @@ fn unresolved_codes_are_counted_in_a_note() {
             .arg(fixture("baci_unknown_country.csv")),
     );
     assert!(
-        stderr.contains("not in the country table") && stderr.contains("reporter 999 (1 rows)"),
+        stderr.contains("not in the country table") && stderr.contains("reporter 999 (1 row)"),
         "{stderr}"
     );
 }

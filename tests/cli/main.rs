@@ -34,3 +34,6 @@ mod fast_lane;
 
 // One library, one door: inputs loaded once, one engine door, one formatter.
 mod one_door;
+
+// Issue 12: codes and names, messages.
+mod codes_and_messages;
