@@ -3,6 +3,7 @@
 
 use polars::prelude::*;
 
+use crate::analysis::notes::plural;
 use crate::error::Result;
 use crate::frame::{floats, ints, strings};
 use crate::load::{Dataset, derive_directions};
@@ -267,12 +268,41 @@ pub fn inspect(ds: &Dataset) -> Result<Vec<FileStats>> {
             ));
         }
         if !s.unresolved.is_empty() {
-            let total: u64 = s.unresolved.iter().map(|u| u.2).sum();
+            // A code is counted once however many columns it is in; a row once however many
+            // of its columns hold unknown codes.
+            let mut codes: Vec<&str> = s.unresolved.iter().map(|u| u.1.as_str()).collect();
+            codes.sort();
+            codes.dedup();
+            let unknown = |c: &str| {
+                let c = lit(c.to_string());
+                col("reporter")
+                    .eq(c.clone())
+                    .or(col("partner").eq(c.clone()))
+                    .or(col("partner2").eq(c))
+            };
+            let any = codes
+                .iter()
+                .map(|c| unknown(c))
+                .reduce(|a, b| a.or(b))
+                .expect("at least one code");
+            let rows = ds.collect(
+                lf.clone()
+                    .filter(any)
+                    .select([len().cast(DataType::Int64).alias("n")]),
+                "rows with unknown codes",
+            )?;
+            let rows = ints(&rows, "n")?[0].unwrap_or(0).unsigned_abs();
             s.warnings.push(format!(
-                "{}: {} country code(s) in {} row(s) are not in the country table; they are kept as written",
+                "{}: {} in {} {} not in the country table; {} kept as written",
                 s.path,
-                s.unresolved.len(),
-                total
+                plural(codes.len() as u64, "country code", "country codes"),
+                plural(rows, "row", "rows"),
+                if codes.len() == 1 { "is" } else { "are" },
+                if codes.len() == 1 {
+                    "it is"
+                } else {
+                    "they are"
+                },
             ));
         }
         if s.currencies.len() > 1 {

@@ -41,7 +41,7 @@ pub struct Dataset {
 /// A BACI code table given as an input: not trade data, but names and codes for it.
 #[derive(Clone)]
 pub(crate) enum CodeTable {
-    /// `code,description`: product names.
+    /// `code,description` (and any further columns, which are not used): product names.
     Products(Vec<(String, String)>),
     /// `country_code,...,iso_3digit_alpha` or `country_code,country_iso3`.
     Countries(Vec<(String, String)>),
@@ -74,8 +74,11 @@ fn code_table(path: &std::path::Path, data: &Data) -> Result<Option<CodeTable>> 
         .map(|h| crate::read::sniff::normalise(&String::from_utf8_lossy(h)))
         .collect();
     let pos = |n: &str| header.iter().position(|h| h == n);
+    // A product table is `code,description`, possibly with more columns (a section, a level,
+    // an edition); a column that trade data have means the file is trade data, not a table.
+    let trade_column = header.iter().any(|h| TRADE_COLUMNS.contains(&h.as_str()));
     let (key, val, products) = match (pos("code"), pos("description"), pos("countrycode")) {
-        (Some(k), Some(v), _) if header.len() == 2 => (k, v, true),
+        (Some(k), Some(v), _) if !trade_column => (k, v, true),
         (_, _, Some(k)) => match pos("iso3digitalpha").or_else(|| pos("countryiso3")) {
             Some(v) => (k, v, false),
             None => return Ok(None),
@@ -102,13 +105,27 @@ fn code_table(path: &std::path::Path, data: &Data) -> Result<Option<CodeTable>> 
     }))
 }
 
+/// Header names (normalised) that only trade data have: a `code,description,...` file with one of
+/// them is not a product table.
+const TRADE_COLUMNS: [&str; 12] = [
+    "t", "i", "j", "k", "v", "year", "value", "exporter", "importer", "reporter", "partner", "flow",
+];
+
 /// The (code, ISO3) pairs of a country table that name a country (BACI writes "N/A" for codes
-/// without an ISO3).
+/// without an ISO3), with legacy ISO3 codes of older tables read as the current code (ROM as
+/// ROU), as in trade data.
 fn usable_codes(pairs: &[(String, String)]) -> impl Iterator<Item = (String, String)> + '_ {
+    let table = crate::reference::countries();
     pairs
         .iter()
         .filter(|(c, i)| !c.is_empty() && !i.is_empty() && i != "N/A")
-        .cloned()
+        .map(move |(c, i)| {
+            let iso3 = match table.legacy(i) {
+                Some(l) => l.iso3.clone(),
+                None => i.clone(),
+            };
+            (c.clone(), iso3)
+        })
 }
 
 /// Apply BACI code tables to a BACI frame: product names where missing, and country codes the

@@ -97,7 +97,57 @@ fn distinct(ds: &Dataset, lf: LazyFrame, column: &str) -> Result<Vec<String>> {
     Ok(strings(&df, column)?.into_iter().flatten().collect())
 }
 
-/// Countries with their names for an error message (the first 40, then how many more).
+/// What a country the user asked for is in the data, for an error that says it is absent:
+/// every code of `codes` (the countries in the data) that matches the user's text, by code, name,
+/// alias or legacy code, so that the one meant is named however long the list of the others is.
+/// "; Romania is in the data as ROM" when the text names the code exactly, "; in the data with
+/// a similar name or code: YMD (South Yemen)" otherwise, "" when nothing matches.
+pub(crate) fn matching_words(asked: &str, codes: &[String]) -> String {
+    let t = asked.trim().to_lowercase();
+    if t.chars().count() < 2 {
+        return String::new();
+    }
+    let table = countries();
+    let (mut exact, mut similar) = (Vec::new(), Vec::new());
+    for code in codes {
+        let mut names: Vec<String> = vec![code.to_lowercase(), table.name_of(code).to_lowercase()];
+        if let Some(c) = table.by_iso3(code) {
+            names.extend(c.aliases.iter().map(|a| a.to_lowercase()));
+        }
+        if let Some(l) = table.legacy(code) {
+            names.push(l.name.to_lowercase());
+        }
+        if names.contains(&t) {
+            exact.push(code.clone());
+        } else if names
+            .iter()
+            .any(|n| n.contains(&t) || (n.len() > 3 && t.contains(n)))
+        {
+            similar.push(format!("{code} ({})", table.name_of(code)));
+        }
+    }
+    let asked = asked.trim();
+    match (exact.as_slice(), similar.is_empty()) {
+        ([], true) => String::new(),
+        ([], false) => format!(
+            "; in the data with a similar name or code: {}",
+            similar.join(", ")
+        ),
+        (e, _) => {
+            let mut s = format!("; {asked} is in the data as {}", e.join(", "));
+            if !similar.is_empty() {
+                s.push_str(&format!(
+                    "; with a similar name or code: {}",
+                    similar.join(", ")
+                ));
+            }
+            s
+        }
+    }
+}
+
+/// Countries with their names for an error message (the first 40, then how many more; the ones
+/// that match what the user asked for are named before it by [`matching_words`]).
 pub(crate) fn country_list(codes: &[String]) -> String {
     let t = countries();
     let mut v: Vec<String> = codes
@@ -251,8 +301,13 @@ impl Filters {
                 let code = analysis::resolve_country(r);
                 let partners_col = distinct(ds, usable.clone(), "partner")?;
                 if !reporters.contains(&code) && !partners_col.contains(&code) {
+                    let mut every = reporters.clone();
+                    every.extend(partners_col);
+                    every.sort();
+                    every.dedup();
                     return Err(Error::Request(format!(
-                        "{r} ({code}) is not in the data; reporters are: {}",
+                        "{r} ({code}) is not in the data{}; reporters are: {}",
+                        matching_words(r, &every),
                         country_list(&reporters)
                     )));
                 }
@@ -299,11 +354,21 @@ impl Filters {
                 a
             };
             if self.region.is_none() {
-                for p in list {
+                // The text the user wrote for each partner, for the list of what matches it.
+                let asked: Vec<&str> = self
+                    .partner
+                    .as_deref()
+                    .map(|p| p.split(',').collect())
+                    .unwrap_or_default();
+                for (i, p) in list.iter().enumerate() {
                     if !all.contains(p) {
+                        let mut every = all.clone();
+                        every.sort();
+                        every.dedup();
                         return Err(Error::Request(format!(
-                            "partner {p} ({}) is not in the data; partners are: {}",
+                            "partner {p} ({}) is not in the data{}; partners are: {}",
                             countries().name_of(p),
+                            matching_words(asked.get(i).copied().unwrap_or(p), &every),
                             country_list(&distinct(ds, usable.clone(), "partner")?)
                         )));
                     }

@@ -1,10 +1,13 @@
 //! Reference tables compiled into the binary: countries (Comtrade/BACI codes, ISO codes, names,
-//! M49 regions) and the HS sections and chapters. The tables are ours, in `data/ref/`.
+//! M49 regions), the legacy codes research data still write for them (ROM for Romania, ZAR for
+//! DR Congo, Eurostat's EL and UK, ...), and the HS sections and chapters. The tables are ours,
+//! in `data/ref/`.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const COUNTRIES_CSV: &str = include_str!("../data/ref/countries.csv");
+const LEGACY_CSV: &str = include_str!("../data/ref/country_legacy.csv");
 const HS_SECTIONS_CSV: &str = include_str!("../data/ref/hs_sections.csv");
 const HS_CHAPTERS_CSV: &str = include_str!("../data/ref/hs_chapters.csv");
 
@@ -41,6 +44,36 @@ pub struct Country {
     pub secondary: bool,
 }
 
+/// What a legacy code stands for in the country table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// The same country under a code that was changed (ROM, now ROU): read as the current code.
+    Renamed,
+    /// Absorbed by one country (FXX, Metropolitan France, into France): read as that country.
+    Merged,
+    /// The same entity, which the table writes under another code (KSV for `_KS` Kosovo).
+    Same,
+    /// An entity without a row in the table (HWI, Hawaii): kept as written, with its name.
+    Own,
+}
+
+/// A code that research data write for a country but the table does not carry as its ISO3 or
+/// ISO2 (`data/ref/country_legacy.csv`, with the sources of each mapping).
+#[derive(Debug, Clone)]
+pub struct Legacy {
+    /// The code as data write it: `ROM`, `EL`.
+    pub code: String,
+    /// The canonical code it is read as (`ROU`); the code itself for [`Relation::Own`].
+    pub iso3: String,
+    pub relation: Relation,
+    /// The year ISO withdrew the code, where it did.
+    pub withdrawn: Option<i32>,
+    /// The name that goes with the code ("Zaire"; "Hawaii" for an entity of its own).
+    pub name: String,
+    /// Keys of the sources of the mapping, cited in `data/ref/README.md`.
+    pub sources: String,
+}
+
 /// The country table with its lookup indexes.
 #[derive(Debug)]
 pub struct Countries {
@@ -48,6 +81,7 @@ pub struct Countries {
     by_code: HashMap<i32, usize>,
     by_iso3: HashMap<String, usize>,
     by_key: HashMap<String, usize>,
+    legacy: HashMap<String, Legacy>,
 }
 
 /// `USA_840` -> `USA`; other codes unchanged (`_X`, the "Areas, nes" code, keeps its underscore).
@@ -65,8 +99,34 @@ fn parse_opt_i32(s: &str) -> Option<i32> {
     if s.is_empty() { None } else { s.parse().ok() }
 }
 
+fn parse_legacy(text: &str) -> HashMap<String, Legacy> {
+    let mut out = HashMap::new();
+    for record in csv::Reader::from_reader(text.as_bytes()).records() {
+        // The table is ours and checked by tools/build_countries.py and the tests.
+        let r = record.expect("data/ref/country_legacy.csv is valid CSV");
+        let relation = match &r[3] {
+            "renamed" => Relation::Renamed,
+            "merged" => Relation::Merged,
+            "same" => Relation::Same,
+            _ => Relation::Own,
+        };
+        out.insert(
+            r[0].to_string(),
+            Legacy {
+                code: r[0].to_string(),
+                iso3: r[1].to_string(),
+                relation,
+                withdrawn: parse_opt_i32(&r[4]),
+                name: r[5].to_string(),
+                sources: r[6].to_string(),
+            },
+        );
+    }
+    out
+}
+
 impl Countries {
-    fn parse(text: &str) -> Countries {
+    fn parse(text: &str, legacy_text: &str) -> Countries {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         // The table marks a second code for the same country with overlapping years as
         // `USA_840`; both mean the USA in data, and the first listed row is the reported one.
@@ -138,6 +198,14 @@ impl Countries {
                 }
             }
         }
+        // Legacy codes (ROM, ZAR, EL, ...) name the row they are read as; the table's own
+        // codes, inserted next, take precedence (the build script checks they never clash).
+        let legacy = parse_legacy(legacy_text);
+        for l in legacy.values() {
+            if let Some(&i) = by_iso3.get(&l.iso3) {
+                by_key.insert(l.code.to_lowercase(), i);
+            }
+        }
         for (iso3, &i) in &by_iso3 {
             by_key.insert(iso3.to_lowercase(), i);
         }
@@ -150,7 +218,27 @@ impl Countries {
             by_code,
             by_iso3,
             by_key,
+            legacy,
         }
+    }
+
+    /// The legacy code as data write it (`ROM`, `el`), if it is one.
+    pub fn legacy(&self, code: &str) -> Option<&Legacy> {
+        self.legacy.get(&code.trim().to_uppercase())
+    }
+
+    /// The canonical code for what a user or a file wrote: the code of [`Countries::lookup`],
+    /// or a legacy code (or its name) kept as an entity of its own (`HWI`, "Hawaii").
+    pub fn resolve(&self, text: &str) -> Option<String> {
+        if let Some(c) = self.lookup(text) {
+            return Some(c.iso3.clone());
+        }
+        let t = text.trim();
+        self.legacy
+            .values()
+            .filter(|l| l.relation == Relation::Own)
+            .find(|l| l.code.eq_ignore_ascii_case(t) || l.name.eq_ignore_ascii_case(t))
+            .map(|l| l.iso3.clone())
     }
 
     /// All rows, sorted by code.
@@ -190,30 +278,38 @@ impl Countries {
         self.by_key.get(&t.to_lowercase()).map(|&i| &self.rows[i])
     }
 
-    /// The current country with this ISO 3166 alpha-2 code; Eurostat's `EL` and `UK` included.
+    /// The current country with this ISO 3166 alpha-2 code; the two-letter legacy codes
+    /// (Eurostat's `EL`, `UK`, `XK`) included.
     pub fn by_iso2(&self, iso2: &str) -> Option<&Country> {
         let up = iso2.trim().to_uppercase();
-        let up = match up.as_str() {
-            "EL" => "GR".to_string(),
-            "UK" => "GB".to_string(),
-            _ => up,
-        };
+        if let Some(l) = self.legacy.get(&up) {
+            return self.by_iso3(&l.iso3);
+        }
         self.rows
             .iter()
             .filter(|c| c.iso2 == up && c.kind == Kind::Country)
             .find(|c| c.valid_to.is_none())
     }
 
-    /// Display name for a canonical code; the code itself when unknown.
+    /// Display name for a canonical code (or a legacy code); the code itself when unknown.
     pub fn name_of(&self, code: &str) -> String {
         self.by_iso3(code)
             .map(|c| c.name.clone())
+            .or_else(|| match self.legacy(code) {
+                Some(l) if l.relation == Relation::Own => Some(l.name.clone()),
+                Some(l) => self.by_iso3(&l.iso3).map(|c| c.name.clone()),
+                None => None,
+            })
             .unwrap_or_else(|| code.to_string())
     }
 
-    /// Whether a canonical code is known to the table.
+    /// Whether a canonical code is known to the table (or is a legacy entity of its own).
     pub fn is_known(&self, code: &str) -> bool {
         self.by_iso3.contains_key(code)
+            || self
+                .legacy
+                .get(code)
+                .is_some_and(|l| l.relation == Relation::Own)
     }
 
     /// Pairs (source text, canonical code) for every numeric code, for a polars `replace`.
@@ -235,14 +331,20 @@ impl Countries {
         (old, new)
     }
 
-    /// Pairs (upper-case text, canonical code) for ISO3 columns: identity for known codes, plus
-    /// Comtrade's `W00` for World.
+    /// Pairs (upper-case text, canonical code) for ISO3 columns: identity for known codes,
+    /// legacy codes to the code they are read as (ROM -> ROU), plus Comtrade's `W00` for World.
     pub fn iso3_pairs(&self) -> (Vec<String>, Vec<String>) {
         let mut pairs: Vec<(String, String)> = self
             .by_iso3
             .keys()
             .map(|k| (k.clone(), k.clone()))
             .collect();
+        pairs.extend(
+            self.legacy
+                .values()
+                .filter(|l| l.code.len() > 2 && l.relation != Relation::Own)
+                .map(|l| (l.code.clone(), l.iso3.clone())),
+        );
         pairs.push(("W00".into(), crate::schema::WORLD.into()));
         pairs.push(("WORLD".into(), crate::schema::WORLD.into()));
         pairs.sort();
@@ -257,8 +359,12 @@ impl Countries {
             .filter(|c| !c.iso2.is_empty() && c.kind == Kind::Country && c.valid_to.is_none())
             .map(|c| (c.iso2.clone(), c.iso3.clone()))
             .collect();
-        pairs.push(("EL".into(), "GRC".into()));
-        pairs.push(("UK".into(), "GBR".into()));
+        pairs.extend(
+            self.legacy
+                .values()
+                .filter(|l| l.code.len() == 2)
+                .map(|l| (l.code.clone(), l.iso3.clone())),
+        );
         pairs.sort();
         pairs.dedup_by(|a, b| a.0 == b.0);
         pairs.into_iter().unzip()
@@ -317,7 +423,7 @@ impl Countries {
 /// The country table, parsed on first use.
 pub fn countries() -> &'static Countries {
     static TABLE: OnceLock<Countries> = OnceLock::new();
-    TABLE.get_or_init(|| Countries::parse(COUNTRIES_CSV))
+    TABLE.get_or_init(|| Countries::parse(COUNTRIES_CSV, LEGACY_CSV))
 }
 
 /// One HS section.
@@ -412,6 +518,45 @@ mod tests {
         assert_eq!(c.lookup("398").unwrap().iso3, "KAZ");
         assert_eq!(c.lookup("MEX").unwrap().name, "Mexico");
         assert!(c.lookup("Atlantis").is_none());
+    }
+
+    #[test]
+    fn legacy_codes_resolve_to_the_current_code() {
+        let c = countries();
+        for (legacy, iso3) in [
+            ("ROM", "ROU"),
+            ("zar", "COD"),
+            ("TMP", "TLS"),
+            ("BUR", "MMR"),
+            ("FXX", "FRA"),
+            ("KSV", "_KS"),
+            ("XK", "_KS"),
+            ("EL", "GRC"),
+            ("UK", "GBR"),
+            ("Zaire", "COD"),
+        ] {
+            assert_eq!(c.resolve(legacy).as_deref(), Some(iso3), "{legacy}");
+        }
+        // UN M49 numeric codes: 250 is France (Comtrade's "Metropolitan France" row is FRA too).
+        assert_eq!(c.lookup("250").unwrap().iso3, "FRA");
+        assert_eq!(c.lookup("840").unwrap().iso3, "USA");
+        // Dissolved states keep their own code and name.
+        for (code, name) in [
+            ("SUN", "USSR"),
+            ("YUG", "Yugoslavia"),
+            ("CSK", "Czechoslovakia"),
+        ] {
+            assert_eq!(c.resolve(code).as_deref(), Some(code));
+            assert_eq!(c.name_of(code), name);
+        }
+        // An entity of its own is known and named, not merged into the USA.
+        assert_eq!(c.resolve("Hawaii").as_deref(), Some("HWI"));
+        assert!(c.is_known("HWI"));
+        assert_eq!(c.name_of("HWI"), "Hawaii");
+        assert_eq!(c.name_of("ROM"), "Romania");
+        let (old, new) = c.iso3_pairs();
+        let at = old.iter().position(|o| o == "ROM").unwrap();
+        assert_eq!(new[at], "ROU");
     }
 
     #[test]

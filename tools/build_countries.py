@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Build data/ref/countries.csv: one row per UN Comtrade / CEPII BACI numeric country code.
+"""Build data/ref/countries.csv (one row per UN Comtrade / CEPII BACI numeric country code) and
+data/ref/country_legacy.csv (codes no longer in use, or used by other agencies, that research data
+still write, with what each stands for in countries.csv).
 
 Facts (codes, ISO codes, validity years, M49 regions, alternative names) are read from
 third-party reference files under SOURCE_DIR (default /work/shared/data/real, or env
 COUNTRY_SOURCE_DIR); the table itself (columns, short names, kinds, conflict resolution) is ours.
-See data/ref/README.md, section "countries.csv", for the rules.
+See data/ref/README.md, sections "countries.csv" and "country_legacy.csv", for the rules.
 
 Usage: python3 tools/build_countries.py [SOURCE_DIR]
 Standard library only. Fails (AssertionError / SystemExit) instead of writing a bad table.
@@ -18,11 +20,16 @@ import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "data", "ref", "countries.csv")
+OUT_LEGACY = os.path.join(HERE, "..", "data", "ref", "country_legacy.csv")
+# Debian's iso-codes package (LGPL-2.1): ISO 3166-3 withdrawn codes, used to check LEGACY when it
+# is installed (the build does not need it).
+ISO_3166_3_JSON = "/usr/share/iso-codes/json/iso_3166-3.json"
 SRC = (sys.argv[1] if len(sys.argv) > 1
        else os.environ.get("COUNTRY_SOURCE_DIR", "/work/shared/data/real"))
 
 HEADER = ["code", "iso3", "iso2", "iso_numeric", "name", "aliases", "region", "subregion",
           "intermediate_region", "valid_from", "valid_to", "kind"]
+LEGACY_HEADER = ["legacy", "iso3", "code", "relation", "withdrawn", "name", "sources"]
 
 
 def src(*parts):
@@ -52,9 +59,10 @@ WORLD_ISO3 = "WLD"
 # overlap appears that is not listed here.
 ISO3_PRIMARY = {"USA": 842, "CHE": 757, "NOR": 579, "FRA": 251, "ITA": 380, "A79": 636}
 
-# 250 "Metropolitan France" has its own (exceptionally reserved, formerly assigned) ISO 3166-1
-# code FXX / FX / 249; we use it instead of FRA_250. Region taken from France.
-SPECIAL_ISO = {250: ("FXX", "FX", 249)}
+# Rows that get an ISO code of their own instead of "<iso3>_<code>" (none at present: 250
+# "Metropolitan France" is FRA_250, so that UN M49 250, France, means France; FXX, the withdrawn
+# ISO code of Metropolitan France, is in LEGACY).
+SPECIAL_ISO = {}
 
 # Comtrade says 736 "Sudan (...2011)" exits in 2011 and 729 "Sudan" enters in 2011 (both SDN).
 # Comtrade data use 736 for 2011 (e.g. Thailand shrimp exports, comtradr vignette), so 729 starts
@@ -113,6 +121,57 @@ CLDR_FIX = {
     "SGS": "South Georgia and the South Sandwich Islands", "PSE": "Palestine",
     "VCT": "Saint Vincent and the Grenadines",
 }
+
+# Codes that research data write but countries.csv does not carry as iso3/iso2: withdrawn ISO
+# codes (ISO 3166-3, and ISO 3166-1 changes), and the codes of CEPII, World Bank, IMF and Eurostat
+# tables. (legacy code, target iso3 in countries.csv or None, target code, relation, withdrawn,
+# name, sources). relation:
+#   renamed  the same country, whose code was changed (ISO: "name changed"); resolves to the
+#            current code
+#   merged   absorbed by one country (FXX, Metropolitan France, into France)
+#   same     the same entity, which countries.csv writes under another code (KSV -> _KS Kosovo,
+#            YAR -> 886 North Yemen, which Comtrade writes YEM)
+#   own      an entity without a row: the code is kept as written, with a name (HWI Hawaii:
+#            mapping it to the USA would turn its trade with the USA into domestic trade)
+# Dissolved states (SUN, YUG, CSK, DDR, SCG, ANT, YMD, ...) have rows of their own in
+# countries.csv and keep them: they are never mapped to one successor.
+# Sources (keys; cited in data/ref/README.md):
+#   ISO3166-3   ISO 3166-3 withdrawn codes (checked against Debian iso-codes iso_3166-3.json)
+#   ISO-NL-V-3  ISO 3166-1 Newsletter V-3: Romania ROM -> ROU, effective 2002-02-01
+#   COMTRADE-2012  old UN Comtrade country list (comtrade-legacy/country_data.csv): 642 ROM, 626 TMP
+#   CHELEM      CEPII CHELEM country grouping (baci-codes/chelem_classification.csv): ROM, KSV
+#   TRADHIST    CEPII TRADHIST bilateral flows (tradhist/tradeflow_xx.csv): ROM, YAR, HWI
+#   WDI         World Bank WDI country notes: "WB-3 code changed from ADO to AND"
+#   WEO         IMF World Economic Outlook: UVK Kosovo, WBG West Bank and Gaza
+#   EUROSTAT    Eurostat country codes: EL Greece, UK United Kingdom, XK Kosovo
+#   X-CODES     ISO 3166-1 user-assigned code elements (X..): XKX for Kosovo
+LEGACY = [
+    ("ADO", "AND", 20, "renamed", None, "Andorra", ["WDI"]),
+    ("AFI", "DJI", 262, "renamed", 1977, "French Afars and Issas", ["ISO3166-3"]),
+    ("BUR", "MMR", 104, "renamed", 1989, "Burma", ["ISO3166-3"]),
+    ("BYS", "BLR", 112, "renamed", 1992, "Byelorussian SSR", ["ISO3166-3"]),
+    ("DHY", "BEN", 204, "renamed", 1977, "Dahomey", ["ISO3166-3"]),
+    ("HVO", "BFA", 854, "renamed", 1984, "Upper Volta", ["ISO3166-3"]),
+    ("NHB", "VUT", 548, "renamed", 1980, "New Hebrides", ["ISO3166-3"]),
+    ("RHO", "ZWE", 716, "renamed", 1980, "Southern Rhodesia", ["ISO3166-3"]),
+    ("ROM", "ROU", 642, "renamed", 2002, "Romania",
+     ["ISO-NL-V-3", "COMTRADE-2012", "CHELEM", "TRADHIST"]),
+    ("TMP", "TLS", 626, "renamed", 2002, "East Timor", ["ISO3166-3", "COMTRADE-2012"]),
+    ("ZAR", "COD", 180, "renamed", 1997, "Zaire", ["ISO3166-3"]),
+    ("FXX", "FRA", 251, "merged", 1997, "Metropolitan France", ["ISO3166-3"]),
+    ("MID", "_MI", 488, "same", 1986, "Midway Islands", ["ISO3166-3"]),
+    ("WAK", "_WI", 872, "same", 1986, "Wake Island", ["ISO3166-3"]),
+    ("SKM", "_SM", 698, "same", 1975, "Sikkim", ["ISO3166-3"]),
+    ("YAR", "YEM", 886, "same", None, "Yemen Arab Republic", ["TRADHIST"]),
+    ("KSV", "_KS", 412, "same", None, "Kosovo", ["CHELEM"]),
+    ("UVK", "_KS", 412, "same", None, "Kosovo", ["WEO"]),
+    ("XKX", "_KS", 412, "same", None, "Kosovo", ["X-CODES"]),
+    ("XK", "_KS", 412, "same", None, "Kosovo", ["EUROSTAT"]),
+    ("WBG", "PSE", 275, "same", None, "West Bank and Gaza", ["WEO"]),
+    ("EL", "GRC", 300, "same", None, "Greece", ["EUROSTAT"]),
+    ("UK", "GBR", 826, "same", None, "United Kingdom", ["EUROSTAT"]),
+    ("HWI", None, None, "own", None, "Hawaii", ["TRADHIST"]),
+]
 
 # Common alternative spellings not found in the sources (our own list), by code.
 EXTRA_ALIASES = {
@@ -355,6 +414,8 @@ for r in rows.values():
         cand += [t["official_name_en"], t["UNTERM English Short"], t["UNTERM English Formal"],
                  t["CLDR display name"], clean_name(t["CLDR display name"])]
     cand += EXTRA_ALIASES.get(code, [])
+    # The former name of a country whose code was changed ("Zaire" for DR Congo).
+    cand += [lg[5] for lg in LEGACY if lg[3] == "renamed" and lg[2] == code]
     out = []
     for c in cand:
         c = norm_alias(c)
@@ -533,6 +594,88 @@ with open(src("comtrade-legacy", "h3_china_india.csv"), newline="") as f:
 assert legacy and legacy <= codes, sorted(legacy - codes)
 
 # ---------------------------------------------------------------------------------------------
+# Legacy codes: checks
+# ---------------------------------------------------------------------------------------------
+def canonical(iso3):
+    """USA_840 -> USA, as tradestat reads the table."""
+    head, _, tail = iso3.partition("_")
+    return head if head and tail.isdigit() else iso3
+
+
+table_iso3 = {r["iso3"] for r in table}
+table_iso2 = {r["iso2"] for r in table if r["iso2"]}
+legacy_codes = [lg[0] for lg in LEGACY]
+assert len(set(legacy_codes)) == len(legacy_codes), "legacy code listed twice"
+for code, iso3, target, relation, withdrawn, name, sources in LEGACY:
+    assert relation in ("renamed", "merged", "same", "own"), (code, relation)
+    assert name and sources and "|" not in name, code
+    # A legacy code never shadows a code of the table.
+    assert code not in table_iso3, ("legacy code is an iso3 of the table", code)
+    if len(code) == 2:
+        assert code not in table_iso2, ("legacy code is an iso2 of the table", code)
+    if relation == "own":
+        assert iso3 is None and target is None, code
+        continue
+    r = rows[target]
+    assert canonical(r["iso3"]) == iso3, ("legacy target", code, iso3, r["iso3"])
+    if relation in ("renamed", "merged"):
+        # Renamed into a country that exists today.
+        assert r["kind"] == "country" and r["valid_to"] is None, ("legacy target", code, r)
+# ISO 3166-3 facts (alpha-3 and the year of withdrawal), when Debian's iso-codes is installed.
+if os.path.exists(ISO_3166_3_JSON):
+    import json
+    with open(ISO_3166_3_JSON, encoding="utf-8") as f:
+        withdrawn = {e["alpha_3"]: e for e in json.load(f)["3166-3"]}
+    for code, _, target, relation, year_out, _, sources in LEGACY:
+        if "ISO3166-3" in sources:
+            e = withdrawn[code]
+            assert int(e["withdrawal_date"][:4]) == year_out, (code, e)
+            # A renamed country keeps its numeric code; an entity of its own in Comtrade has
+            # the ISO numeric code as its Comtrade code (488 Midway).
+            if e.get("numeric") and relation == "renamed":
+                assert int(e["numeric"]) == rows[target]["iso_numeric"], (code, e)
+            elif e.get("numeric") and relation == "same":
+                assert int(e["numeric"]) == target, (code, e)
+    report["iso_3166_3_checked"] = sorted(c for c, *_, s in LEGACY if "ISO3166-3" in s)
+# The old Comtrade list writes ROM for 642 and TMP for 626 (names are not quoted there, so the
+# last four fields are read from the end).
+with open(src("comtrade-legacy", "country_data.csv"), encoding="latin-1") as f:
+    old = {}
+    for line in f.read().splitlines()[1:]:
+        parts = line.split(",")
+        if parts[0].strip():
+            old[int(parts[0])] = parts[-3]
+for code, _, target, _, _, _, sources in LEGACY:
+    if "COMTRADE-2012" in sources:
+        assert old[target] == code, (code, old.get(target))
+
+
+def resolves(code):
+    return code in table_iso3 or code in legacy_codes
+
+
+# Every code of CEPII's CHELEM grouping and of TRADHIST's bilateral file resolves.
+with open(src("baci-codes", "chelem_classification.csv"), newline="") as f:
+    chelem = {rec["iso_country"] for rec in csv.DictReader(f)}
+assert {"ROM", "KSV"} <= chelem and all(resolves(c) for c in chelem), \
+    sorted(c for c in chelem if not resolves(c))
+with open(src("tradhist", "tradeflow_xx.csv"), newline="") as f:
+    rd = csv.reader(f, delimiter=";")
+    next(rd)
+    tradhist = {c.strip() for rec in rd for c in rec[:2]}
+assert {"ROM", "YAR", "HWI"} <= tradhist and all(resolves(c) for c in tradhist), \
+    sorted(c for c in tradhist if not resolves(c))
+# UN M49: every country or area code of UNSD-en.csv is a code of the table, or the ISO numeric
+# code of a current row, and means the entity with that ISO3.
+by_num = {r["code"]: canonical(r["iso3"]) for r in table}
+for r in table:
+    if r["iso_numeric"] is not None and r["valid_to"] is None:
+        by_num.setdefault(r["iso_numeric"], canonical(r["iso3"]))
+for rec in unsd:
+    n, iso = int(rec["M49 Code"]), rec["ISO-alpha3 Code"]
+    assert by_num.get(n) == iso, ("M49 code does not resolve", n, iso, by_num.get(n))
+
+# ---------------------------------------------------------------------------------------------
 # Write
 # ---------------------------------------------------------------------------------------------
 buf = io.StringIO()
@@ -552,10 +695,19 @@ os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, "w", encoding="utf-8", newline="") as f:
     f.write(buf.getvalue())
 
+buf = io.StringIO()
+w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+w.writerow(LEGACY_HEADER)
+for code, iso3, target, relation, year_out, name, sources in sorted(LEGACY):
+    w.writerow([code, iso3 or code, opt(target), relation, opt(year_out), name, " ".join(sources)])
+with open(OUT_LEGACY, "w", encoding="utf-8", newline="") as f:
+    f.write(buf.getvalue())
+
 kinds = {}
 for r in table:
     kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
 print("wrote %s: %d rows, kinds %s" % (os.path.normpath(OUT), len(table), kinds))
+print("wrote %s: %d legacy codes" % (os.path.normpath(OUT_LEGACY), len(LEGACY)))
 print("ISO3/area codes in the EU-imports file: %d, unresolved: %s"
       % (len(eu_codes), report["unmapped_eu"] or "none"))
 for k, v in report.items():

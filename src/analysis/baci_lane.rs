@@ -272,9 +272,12 @@ impl<'a> BaciLane<'a> {
         let mut notes = Vec::new();
         let without: i64 = nv.iter().flatten().sum();
         if without > 0 {
-            notes.push(format!("left out {without} row(s) without a value"));
+            notes.push(format!(
+                "left out {} without a value",
+                super::notes::plural(without.unsigned_abs(), "row", "rows")
+            ));
         }
-        let mut unknown: Vec<String> = Vec::new();
+        let mut unknown: Vec<(&str, String, u64)> = Vec::new();
         for (column, label) in [("i", "reporter"), ("j", "partner")] {
             let codes = crate::frame::ints(counts, column)?;
             let mut by: std::collections::BTreeMap<i64, i64> = Default::default();
@@ -285,14 +288,12 @@ impl<'a> BaciLane<'a> {
                     *by.entry(*c).or_default() += n.unwrap_or(0);
                 }
             }
-            unknown.extend(by.iter().map(|(c, n)| format!("{label} {c} ({n} rows)")));
+            unknown.extend(
+                by.iter()
+                    .map(|(c, n)| (label, c.to_string(), n.unsigned_abs())),
+            );
         }
-        if !unknown.is_empty() {
-            notes.push(format!(
-                "country codes not in the country table, kept as written: {}",
-                unknown.join(", ")
-            ));
-        }
+        notes.extend(super::notes::unknown_codes_note(&unknown));
         Ok(notes)
     }
 

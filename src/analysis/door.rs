@@ -13,7 +13,7 @@ use super::answers::{Answer, Pair, Reporter};
 use super::baci_lane::BaciLane;
 use super::{Partners, notes, profile as general, resolve_country};
 use crate::frame::{floats, strings};
-use crate::question::{Filters, country_list, parse_years};
+use crate::question::{Filters, country_list, matching_words, parse_years};
 use crate::{Dataset, Error, Result};
 
 /// Which engine answers `profile` and `world`.
@@ -174,7 +174,7 @@ pub fn profile(ds: Dataset, filters: &Filters, n: usize, engine: Engine) -> Resu
             &q.data_years,
         ));
     }
-    let mut notes = notes::left_out_notes(&ds)?;
+    let mut notes = notes::question_notes(&ds, &q)?;
     notes.push(format!("sources: {}", notes::sources(&ds)?));
     Ok(ProfileAnswer {
         profile,
@@ -184,7 +184,8 @@ pub fn profile(ds: Dataset, filters: &Filters, n: usize, engine: Engine) -> Resu
 }
 
 /// Every country's exports, imports, balance and turnover per year (`year`, `country`,
-/// `exports`, `imports`, `balance`, `turnover`), ranked by turnover within each year.
+/// `exports`, `imports`, `balance`, `turnover`), ranked by turnover within each year; countries
+/// whose turnover is unknown follow, ranked by exports, then imports, with a note saying so.
 pub fn world(ds: Dataset, years: Option<&str>, engine: Engine) -> Result<Answer<DataFrame>> {
     let filters = Filters {
         years: years.map(str::to_string),
@@ -213,6 +214,14 @@ pub fn world(ds: Dataset, years: Option<&str>, engine: Engine) -> Result<Answer<
         return Err(Error::Request(
             "no trade in the data for the years asked".into(),
         ));
+    }
+    // One order for both engines: by turnover, then by what is known where it is not.
+    let mut answer = answer;
+    answer.value = super::summary::rank_world(answer.value.lazy())
+        .collect()
+        .map_err(Error::polars("cannot rank the world table"))?;
+    if let Some(n) = super::summary::WorldRanking::of(&answer.value)?.note() {
+        answer.notes.insert(0, n);
     }
     Ok(answer)
 }
@@ -243,9 +252,10 @@ fn absent_or_no_trade(lane: &BaciLane, reporter: &str, filters: &Filters) -> Res
     }
     let names = crate::reference::countries();
     if !every.iter().any(|c| c == reporter) {
+        let asked = filters.reporter.as_deref().unwrap_or(reporter);
         return Ok(Error::Request(format!(
-            "{} ({reporter}) is not in the data; reporters are: {}",
-            filters.reporter.as_deref().unwrap_or(reporter),
+            "{asked} ({reporter}) is not in the data{}; reporters are: {}",
+            matching_words(asked, &every),
             country_list(&exporters)
         )));
     }
@@ -253,8 +263,9 @@ fn absent_or_no_trade(lane: &BaciLane, reporter: &str, filters: &Filters) -> Res
         let partner = resolve_country(p);
         if !every.contains(&partner) {
             return Ok(Error::Request(format!(
-                "partner {partner} ({}) is not in the data; partners are: {}",
+                "partner {partner} ({}) is not in the data{}; partners are: {}",
                 names.name_of(&partner),
+                matching_words(p, &every),
                 country_list(&importers)
             )));
         }

@@ -3,28 +3,77 @@
 
 use polars::prelude::*;
 
-use crate::analysis;
+use crate::analysis::{self, Partners};
 use crate::frame::{ints, strings};
 use crate::question::Question;
 use crate::reference::countries;
 use crate::{Dataset, Result};
 
-/// Notes on rows that the analysis left out, and on codes it kept without knowing them.
+/// "1 row", "3 rows": a count with its noun in the singular or the plural.
+pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Notes on rows that the analysis left out, and on codes it kept without knowing them, over
+/// every row of the data (the world table is about every country).
 pub fn left_out_notes(ds: &Dataset) -> Result<Vec<String>> {
+    let mut notes = left_out_rows(ds)?;
+    notes.extend(unknown_codes(ds, ds.lf.clone())?);
+    Ok(notes)
+}
+
+/// Notes on rows that the analysis left out, and on codes it kept without knowing them among
+/// the rows the question used (the reporter's rows with the partners asked about, in the years
+/// asked): a code elsewhere in the file is not the reader's concern here.
+pub fn question_notes(ds: &Dataset, q: &Question) -> Result<Vec<String>> {
+    let mut notes = left_out_rows(ds)?;
+    notes.extend(unknown_codes(ds, question_rows(ds.lf.clone(), q))?);
+    Ok(notes)
+}
+
+/// The rows a question reads: the reporter's, on either side, with the partners asked about,
+/// in the years asked.
+fn question_rows(lf: LazyFrame, q: &Question) -> LazyFrame {
+    let r = || lit(q.reporter.clone());
+    let mine = match &q.partners {
+        Partners::World => col("reporter").eq(r()).or(col("partner").eq(r())),
+        Partners::Some(list) => {
+            let set = || lit(Series::new(PlSmallStr::EMPTY, list.clone())).implode(true);
+            (col("reporter")
+                .eq(r())
+                .and(col("partner").is_in(set(), false)))
+            .or(col("partner")
+                .eq(r())
+                .and(col("reporter").is_in(set(), false)))
+        }
+    };
+    q.keep_years(lf.filter(mine))
+}
+
+fn left_out_rows(ds: &Dataset) -> Result<Vec<String>> {
     let df = ds.collect(analysis::left_out(ds.lf.clone()), "rows left out")?;
     let mut notes = Vec::new();
     for name in df.get_column_names() {
         let n = ints(&df, name.as_str())?[0].unwrap_or(0);
         if n > 0 {
-            notes.push(format!("left out {n} row(s) {name}"));
+            notes.push(format!(
+                "left out {} {name}",
+                plural(n.unsigned_abs(), "row", "rows")
+            ));
         }
     }
+    Ok(notes)
+}
+
+/// The note on country codes the table does not know among the rows of `lf`.
+fn unknown_codes(ds: &Dataset, lf: LazyFrame) -> Result<Option<String>> {
     let table = countries();
+    let lf = lf.cache();
     let mut unknown = Vec::new();
     for column in ["reporter", "partner"] {
         let counts = ds.collect(
-            ds.lf
-                .clone()
+            lf.clone()
                 .group_by([col(column).alias("code")])
                 .agg([len().alias("n")])
                 .sort(["code"], SortMultipleOptions::default()),
@@ -35,17 +84,26 @@ pub fn left_out_notes(ds: &Dataset) -> Result<Vec<String>> {
             if let Some(c) = c
                 && !table.is_known(&c)
             {
-                unknown.push(format!("{column} {c} ({} rows)", n.unwrap_or(0)));
+                unknown.push((column, c, n.unwrap_or(0).unsigned_abs()));
             }
         }
     }
-    if !unknown.is_empty() {
-        notes.push(format!(
+    Ok(unknown_codes_note(&unknown))
+}
+
+/// "country codes not in the country table, kept as written: reporter 999 (1 row), ...", from
+/// (column, code, rows) triples; `None` when there are none. Both engines word it so.
+pub(crate) fn unknown_codes_note(unknown: &[(&str, String, u64)]) -> Option<String> {
+    (!unknown.is_empty()).then(|| {
+        let items: Vec<String> = unknown
+            .iter()
+            .map(|(column, code, n)| format!("{column} {code} ({})", plural(*n, "row", "rows")))
+            .collect();
+        format!(
             "country codes not in the country table, kept as written: {}",
-            unknown.join(", ")
-        ));
-    }
-    Ok(notes)
+            items.join(", ")
+        )
+    })
 }
 
 /// The distinct sources of the rows with a value, for the "sources" note (seed files cited).
@@ -126,4 +184,81 @@ pub fn file_sources(ds: &Dataset) -> String {
     s.sort();
     s.dedup();
     s.join("; ")
+}
+
+/// The years of each derived figure in one phrase, "imports in 2003, 2005; turnover in
+/// 2001-2021", from a summary's years and `derived` lists ("exports, turnover"); `None` when
+/// nothing was derived. One line however many years, the figures in the summary's order.
+pub fn derived_years(years: &[i32], derived: &[Option<String>]) -> Option<String> {
+    let mut by: Vec<(String, Vec<i32>)> = Vec::new();
+    for (y, d) in years.iter().zip(derived) {
+        for flow in d.as_deref().unwrap_or("").split(',').map(str::trim) {
+            if flow.is_empty() {
+                continue;
+            }
+            match by.iter_mut().find(|(f, _)| f == flow) {
+                Some((_, ys)) => ys.push(*y),
+                None => by.push((flow.to_string(), vec![*y])),
+            }
+        }
+    }
+    (!by.is_empty()).then(|| {
+        by.iter()
+            .map(|(flow, ys)| format!("{flow} in {}", year_ranges(ys)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// "2001-2003, 2005": consecutive years as ranges.
+pub fn year_ranges(years: &[i32]) -> String {
+    let mut ys = years.to_vec();
+    ys.sort();
+    ys.dedup();
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < ys.len() {
+        let mut j = i;
+        while j + 1 < ys.len() && ys[j + 1] == ys[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j > i {
+            format!("{}-{}", ys[i], ys[j])
+        } else {
+            ys[i].to_string()
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_years_are_one_phrase() {
+        let years = [2001, 2002, 2003, 2005];
+        let d = |s: &str| Some(s.to_string());
+        let derived = [
+            d("turnover"),
+            d("imports, turnover"),
+            d("turnover"),
+            d("turnover"),
+        ];
+        assert_eq!(
+            derived_years(&years, &derived).as_deref(),
+            Some("turnover in 2001-2003, 2005; imports in 2002")
+        );
+        assert_eq!(derived_years(&years, &[None, None, None, None]), None);
+    }
+
+    #[test]
+    fn counts_word_their_nouns() {
+        assert_eq!(plural(1u64, "row", "rows"), "1 row");
+        assert_eq!(
+            plural(2u64, "country code", "country codes"),
+            "2 country codes"
+        );
+    }
 }

@@ -17,11 +17,10 @@ pub enum Partners {
     Some(Vec<String>),
 }
 
-/// Resolve a country typed by a user (code, ISO2/3, name) to the canonical code.
+/// Resolve a country typed by a user (code, ISO2/3, legacy code, name) to the canonical code.
 pub fn resolve_country(text: &str) -> String {
     countries()
-        .lookup(text)
-        .map(|c| c.iso3.clone())
+        .resolve(text)
         .unwrap_or_else(|| text.trim().to_uppercase())
 }
 

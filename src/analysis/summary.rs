@@ -93,7 +93,7 @@ pub fn summary(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame 
 }
 
 /// Every country's exports, imports, turnover and balance per year, over its partners in the
-/// data: one row per (year, country), sorted by year, then turnover (largest first), then code.
+/// data: one row per (year, country), in the order of [`rank_world`].
 ///
 /// A country's exports and imports are its own declarations (reporter rows), and for reconciled
 /// rows (BACI) the exporter's export and the importer's import; a side without rows is empty
@@ -133,7 +133,7 @@ pub fn world(lf: LazyFrame) -> LazyFrame {
     let null_f = || lit(NULL).cast(DataType::Float64);
     let has = |c: &str| col(c).gt(lit(0));
     let both = || has("nx").and(has("nm"));
-    tagged
+    let table = tagged
         .group_by([col("year"), col("country")])
         .agg([
             col("value").filter(dir("x")).sum().alias("x"),
@@ -170,13 +170,71 @@ pub fn world(lf: LazyFrame) -> LazyFrame {
             col("imports"),
             col("balance"),
             col("turnover"),
-        ])
-        .sort_by_exprs(
-            [col("year"), col("turnover"), col("country")],
-            SortMultipleOptions::default()
-                .with_order_descending_multi([false, true, false])
-                .with_nulls_last(true),
-        )
+        ]);
+    rank_world(table)
+}
+
+/// The order of a world table (both engines): by year, then turnover, largest first; the
+/// countries whose turnover is unknown (a side not in the data) follow, ranked by what is
+/// known, exports then imports, so that a file of one direction is ranked by it, not by code.
+pub fn rank_world(lf: LazyFrame) -> LazyFrame {
+    lf.sort_by_exprs(
+        [
+            col("year"),
+            col("turnover"),
+            col("exports"),
+            col("imports"),
+            col("country"),
+        ],
+        SortMultipleOptions::default()
+            .with_order_descending_multi([false, true, true, true, false])
+            .with_nulls_last(true),
+    )
+}
+
+/// How a world table is ranked, counted from its rows: how many have no known turnover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorldRanking {
+    pub rows: usize,
+    pub without_turnover: usize,
+}
+
+impl WorldRanking {
+    /// Count the rows of a world table without a turnover.
+    pub fn of(df: &DataFrame) -> crate::Result<WorldRanking> {
+        let t = crate::frame::floats(df, "turnover")?;
+        Ok(WorldRanking {
+            rows: t.len(),
+            without_turnover: t.iter().filter(|v| v.is_none()).count(),
+        })
+    }
+
+    /// "ranked by turnover", or what the ranking uses where turnover is unknown.
+    pub fn words(&self) -> &'static str {
+        match self.without_turnover {
+            0 => "ranked by turnover",
+            n if n == self.rows => "ranked by exports, then imports (turnover unknown)",
+            _ => "ranked by turnover, then by exports where turnover is unknown",
+        }
+    }
+
+    /// The note a reader needs when turnover is unknown for some countries.
+    pub fn note(&self) -> Option<String> {
+        let n = self.without_turnover;
+        match n {
+            0 => None,
+            _ if n == self.rows => Some(
+                "turnover is unknown for every country (exports or imports are not in the data): \
+                 countries are ranked by exports, then imports"
+                    .into(),
+            ),
+            _ => Some(format!(
+                "turnover is unknown for {n} of {} (exports or imports not in the data): \
+                 they follow the others, ranked by exports, then imports",
+                super::notes::plural(self.rows as u64, "country-year", "country-years"),
+            )),
+        }
+    }
 }
 
 /// Compound annual growth rate between the first and last year with a positive value.

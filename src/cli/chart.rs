@@ -166,7 +166,7 @@ pub fn run(args: ChartArgs, g: &Global) -> Result<()> {
     let (ds, q) = req.filters(&args.filters.filters()).apply(ds)?;
     let composed = compose(&ds, &q, &req)?;
     chart::render(&composed.data, &composed.spec, &path, Some(format))?;
-    let mut notes = notes::left_out_notes(&ds)?;
+    let mut notes = notes::question_notes(&ds, &q)?;
     let (w, h) = match format {
         ImageFormat::Png => composed.spec.pixels(),
         ImageFormat::Svg => (composed.spec.width, composed.spec.height),

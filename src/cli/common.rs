@@ -10,7 +10,8 @@ use tradestat::{Dataset, Result};
 /// Who and when: the filters every analysis command takes.
 #[derive(Debug, Args, Clone, Default)]
 pub struct FilterArgs {
-    /// Reporting country (code, ISO2/ISO3 or name); default: the only reporter in the data
+    /// Reporting country (code, ISO2/ISO3, legacy code such as ROM, or name); default: the only
+    /// reporter in the data
     #[arg(long, short = 'r', value_name = "COUNTRY")]
     pub reporter: Option<String>,
     /// Partner country or countries (comma-separated), or `world`; default: the only partner
@@ -56,7 +57,7 @@ pub fn emit(
     extra: Vec<String>,
 ) -> Result<()> {
     g.emit(&table.render(g.output, &q.currency))?;
-    let mut notes = notes::left_out_notes(ds)?;
+    let mut notes = notes::question_notes(ds, q)?;
     notes.extend(extra);
     notes.push(format!("sources: {}", notes::sources(ds)?));
     g.note(&notes);

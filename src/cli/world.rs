@@ -9,13 +9,15 @@ use super::common::parse_engine;
 use super::{Global, Inputs};
 
 /// The world table: for every country in the data, per year, its exports, imports, balance and
-/// turnover over its partners in the data, ranked by turnover.
+/// turnover over its partners in the data, ranked by turnover (by exports where it is unknown).
 #[derive(Debug, Args)]
 #[command(
     after_help = "A country's exports and imports are its own declarations, and for BACI's reconciled rows the
 exporter's export and the importer's import; a side without rows is zero. Turnover is a
 reported turnover where the source gives one, else exports + imports. BACI inputs take a fast
 lane (one scan, only the columns needed).
+Countries are ranked by turnover within each year; those whose turnover is unknown (exports or
+imports not in the data) follow, ranked by exports, then imports: the title and a note say so.
 
 Examples:
   tradestat world BACI_HS17_Y2021_V202401.csv -n 20

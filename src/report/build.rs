@@ -407,14 +407,12 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
     notes.paragraphs.push(vec![Sentence::plain(format!(
         "Figures for {reporter} with {partner}, {years_text}, in {cur}. Exports and imports are {reporter}'s; turnover is the reported turnover where the source gives one, else exports plus imports. Growth is on the previous calendar year; change % = (last - first) / first."
     ))]);
-    for (i, y) in s.years.iter().enumerate() {
-        if let Some(d) = s.derived[i].as_deref().filter(|d| !d.is_empty()) {
-            notes
-                .bullets
-                .push(format!("Derived value: {d} {y} (computed from the other figures of that year, not reported)."));
-        }
+    if let Some(d) = notes::derived_years(&s.years, &s.derived) {
+        notes.bullets.push(format!(
+            "Derived values (computed from the other figures of the same year, not reported): {d}."
+        ));
     }
-    for n in notes::left_out_notes(ds)? {
+    for n in notes::question_notes(ds, q)? {
         notes.bullets.push(format!("Rows: {n}."));
     }
     for n in &skipped {

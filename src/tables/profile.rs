@@ -127,8 +127,9 @@ fn reporter_tables(r: &Reporter, who: &str) -> Result<Vec<(&'static str, Table)>
     ])
 }
 
-/// The world table: every country's exports, imports, balance and turnover per year, ranked by
-/// turnover within each year, the first `n` of each year (0: all), with names.
+/// The world table: every country's exports, imports, balance and turnover per year, ranked as
+/// [`crate::analysis::rank_world`] ranks them (the title says by what), the first `n`
+/// of each year (0: all), with names.
 pub fn world_table(df: &DataFrame, n: usize) -> Result<Table> {
     let mut t = table_from(
         df,
@@ -177,6 +178,14 @@ pub fn world_table(df: &DataFrame, n: usize) -> Result<Table> {
         rows.push(row);
     }
     t.rows = rows;
-    t.title = Some("World table: exports, imports, balance and turnover by country".into());
+    // Ranked by turnover unless the title says otherwise.
+    let ranking = crate::analysis::WorldRanking::of(df)?;
+    let how = match ranking.without_turnover {
+        0 => String::new(),
+        _ => format!(", {}", ranking.words()),
+    };
+    t.title = Some(format!(
+        "World table: exports, imports, balance and turnover by country{how}"
+    ));
     Ok(t)
 }

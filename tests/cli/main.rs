@@ -37,3 +37,6 @@ mod one_door;
 
 // Hostile and broken input; outputs that must not damage anything else.
 mod hostile;
+
+// Numbers you can cite: codes and names, messages.
+mod codes_and_messages;

@@ -97,7 +97,7 @@ fn seed_report_states_the_figures_and_cites_the_seed_files() {
     // What the seed data cannot support is said, not drawn.
     assert!(html.contains("no partner ranking"), "{html}");
     assert!(html.contains("no mirror comparison"), "{html}");
-    assert!(html.contains("imports 2014"), "derived value noted");
+    assert!(html.contains("imports in 2014"), "derived value noted");
     for c in ["trend", "compare", "flows", "balance"] {
         let png = std::fs::read(dir.join(format!("charts/{c}.png"))).unwrap();
         assert!(png.starts_with(b"\x89PNG"), "{c}.png");
