@@ -178,7 +178,10 @@ pub fn inspect(ds: &Dataset) -> Result<Vec<FileStats>> {
                 totals[i].unwrap_or(0.0),
             ));
         }
-        let dom = ds.collect(crate::analysis::domestic_left_out(lf.clone()), "domestic flows")?;
+        let dom = ds.collect(
+            crate::analysis::domestic_left_out(lf.clone()),
+            "domestic flows",
+        )?;
         let (c, n, v) = (
             strings(&dom, "currency")?,
             ints(&dom, "rows")?,

@@ -152,6 +152,38 @@ pub fn composition(
     ])
 }
 
+/// Whether the products the reporter trades with `partners` (in `year`, else in any year) are
+/// the data's own categories only, no HS code among them (see [`hs_code`]): sections,
+/// chapters and headings then do not apply, and tables and charts say "category".
+pub fn own_categories(
+    lf: LazyFrame,
+    reporter: &str,
+    partners: &Partners,
+    year: Option<i32>,
+) -> crate::Result<bool> {
+    let d = directions(reporter, partners);
+    let in_year = year.map_or(lit(true), |y| col("year").eq(lit(y)));
+    let df = usable(lf)
+        .filter(
+            in_year
+                .and(d.exports.or(d.imports))
+                .and(col("product").neq(lit(crate::schema::TOTAL))),
+        )
+        .select([
+            hs_code().cast(DataType::UInt32).sum().alias("hs"),
+            len().alias("n"),
+        ])
+        .collect()
+        .map_err(crate::Error::polars(
+            "cannot tell the kind of product codes",
+        ))?;
+    let (hs, n) = (
+        crate::frame::ints(&df, "hs")?[0].unwrap_or(0),
+        crate::frame::ints(&df, "n")?[0].unwrap_or(0),
+    );
+    Ok(hs == 0 && n > 0)
+}
+
 pub(crate) fn chapter_label(chapter: Expr) -> Expr {
     let hs = crate::reference::hs();
     let old: Vec<String> = hs.chapters.iter().map(|c| c.code.clone()).collect();

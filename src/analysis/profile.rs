@@ -106,7 +106,7 @@ pub fn pair(
             ),
         "the chapters",
     )?;
-    let own_categories = own_categories(lf, reporter, &partners, y)?;
+    let own_categories = engine::own_categories(lf, reporter, &partners, Some(y))?;
     Ok(Pair {
         flows,
         top_products: top,
@@ -114,31 +114,6 @@ pub fn pair(
         own_categories,
         year,
     })
-}
-
-/// Whether the products the reporter trades with `partners` in `year` are the data's own
-/// categories only (no HS code among them): a chapters table then lists categories.
-fn own_categories(lf: LazyFrame, reporter: &str, partners: &Partners, year: i32) -> Result<bool> {
-    let d = engine::directions(reporter, partners);
-    let df = collect(
-        engine::usable(lf)
-            .filter(
-                col("year")
-                    .eq(lit(year))
-                    .and(d.exports.or(d.imports))
-                    .and(col("product").neq(lit(crate::schema::TOTAL))),
-            )
-            .select([
-                engine::hs_code().cast(DataType::UInt32).sum().alias("hs"),
-                len().alias("n"),
-            ]),
-        "the kind of product codes",
-    )?;
-    let (hs, n) = (
-        crate::frame::ints(&df, "hs")?[0].unwrap_or(0),
-        crate::frame::ints(&df, "n")?[0].unwrap_or(0),
-    );
-    Ok(hs == 0 && n > 0)
 }
 
 /// See [`crate::analysis::baci_lane::BaciLane::reporter`].

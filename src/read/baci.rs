@@ -67,7 +67,11 @@ pub const EDITIONS: [(&str, &str); 7] = [
 pub fn edition_of_file_name(name: &str) -> Option<&'static str> {
     let stem = name.split('.').next().unwrap_or(name);
     stem.split(['_', '-'])
-        .find_map(|part| EDITIONS.iter().find(|(hs, _)| part.eq_ignore_ascii_case(hs)))
+        .find_map(|part| {
+            EDITIONS
+                .iter()
+                .find(|(hs, _)| part.eq_ignore_ascii_case(hs))
+        })
         .map(|(_, code)| *code)
 }
 
@@ -171,8 +175,14 @@ mod tests {
 
     #[test]
     fn the_file_name_states_the_edition() {
-        assert_eq!(edition_of_file_name("BACI_HS92_Y2020_V202301.csv"), Some("H0"));
-        assert_eq!(edition_of_file_name("BACI_HS17_Y2021_V202401.csv.gz"), Some("H5"));
+        assert_eq!(
+            edition_of_file_name("BACI_HS92_Y2020_V202301.csv"),
+            Some("H0")
+        );
+        assert_eq!(
+            edition_of_file_name("BACI_HS17_Y2021_V202401.csv.gz"),
+            Some("H5")
+        );
         assert_eq!(edition_of_file_name("baci_hs22_y2022.parquet"), Some("H6"));
         assert_eq!(edition_of_file_name("ExampleTradeData.csv"), None);
         // A part that merely contains the letters is not an edition.

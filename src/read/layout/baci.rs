@@ -43,8 +43,9 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
         (
             "classification",
             // The edition where the file name states it (BACI_HS92_... is H0).
-            Some(ctx.classification(lit(baci::edition_of_file_name(&ctx.file_name)
-                .unwrap_or(baci::CLASSIFICATION)))),
+            Some(ctx.classification(lit(
+                baci::edition_of_file_name(&ctx.file_name).unwrap_or(baci::CLASSIFICATION),
+            ))),
         ),
         ("value", Some(ctx.scaled(num(VALUE), baci::VALUE_UNIT))),
         ("currency", Some(lit(baci::CURRENCY))),

@@ -44,13 +44,18 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
         let filled = (c == "year" && year.is_some()) || (c == "flow" && flow.is_some());
         if !OPTIONAL.contains(&c) && !filled && !has(c) {
             return Err(match c {
-                "year" | "flow" => Error::Mapping(format!(
-                    "{}: no '{c}' column (header is [{}]); for a file without one, give --{} \
-                     to fill it",
-                    ctx.source,
-                    ctx.sniffed.header_text(),
-                    if c == "year" { "year YEAR" } else { "map-flow FLOW" }
-                )),
+                "year" | "flow" => Error::MissingColumnOption {
+                    path: ctx.source.clone().into(),
+                    layout: ctx.layout.name().into(),
+                    column: c.into(),
+                    header: ctx.sniffed.header_text(),
+                    option: if c == "year" {
+                        "--year YEAR"
+                    } else {
+                        "--map-flow FLOW"
+                    }
+                    .into(),
+                },
                 _ => ctx.missing(c),
             });
         }
@@ -73,7 +78,11 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
 
 /// The canonical columns of a canonical file: each read back from its own column where the file
 /// has it.
-fn columns(ctx: &Context, year: Option<Expr>, flow: Option<Expr>) -> Vec<(&'static str, Option<Expr>)> {
+fn columns(
+    ctx: &Context,
+    year: Option<Expr>,
+    flow: Option<Expr>,
+) -> Vec<(&'static str, Option<Expr>)> {
     let src = ctx.source_lit();
     let f = lit(false);
     // Header names are matched normalised (`product_name` reads `productname`).
@@ -97,7 +106,10 @@ fn columns(ctx: &Context, year: Option<Expr>, flow: Option<Expr>) -> Vec<(&'stat
         ("month", opt("month").map(|c| int(&c))),
         ("reporter", Some(country_any(txt("reporter")))),
         ("partner", Some(country_any(txt("partner")))),
-        ("flow", Some(flow.unwrap_or_else(|| flow_words(txt("flow"))))),
+        (
+            "flow",
+            Some(flow.unwrap_or_else(|| flow_words(txt("flow")))),
+        ),
         ("product", Some(p)),
         ("product_name", opt("product_name").map(|c| txt(&c))),
         (

@@ -28,8 +28,8 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
         (Some(c), None) => int(c),
         (None, None) => {
             return Err(Error::Mapping(format!(
-                "no year: map the year column (year=COLUMN), or give --year YEAR for a file \
-                 without one, such as a cross-section (header of {} is [{}])",
+                "no year column: map it (year=COLUMN), or for a file without one, such as a \
+                 cross-section, give --year YEAR (header of {} is [{}])",
                 ctx.source,
                 ctx.sniffed.header_text()
             )));
@@ -96,8 +96,12 @@ fn mapped_column(ctx: &Context, map: &Mapping, field: &str) -> Result<Option<Str
         None => Ok(None),
         Some(c) => ctx.col_of(&[c]).map(Some).ok_or_else(|| {
             let hint = match field {
-                "year" => "; for a file without a year column, leave year= out and give --year YEAR",
-                "flow" => "; for a file without a flow column, leave flow= out and give --map-flow FLOW",
+                "year" => {
+                    "; for a file without a year column, leave year= out and give --year YEAR"
+                }
+                "flow" => {
+                    "; for a file without a flow column, leave flow= out and give --map-flow FLOW"
+                }
                 _ => "",
             };
             Error::Mapping(format!(
