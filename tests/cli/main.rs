@@ -34,3 +34,7 @@ mod fast_lane;
 
 // One library, one door: inputs loaded once, one engine door, one formatter.
 mod one_door;
+
+// Shapes of real files: domestic flows, exporter -> importer files, a file's own categories,
+// files without a year column.
+mod data_shapes;
