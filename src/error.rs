@@ -42,6 +42,18 @@ pub enum Error {
         column: String,
         header: String,
     },
+    /// A column that the layout needs is not in the header, and an option can fill it with one
+    /// value for every row (`--year` for a cross-section).
+    #[error(
+        "{path}: missing column '{column}' for layout {layout} (header is [{header}]); for a file without one, give {option} to fill it"
+    )]
+    MissingColumnOption {
+        path: PathBuf,
+        layout: String,
+        column: String,
+        header: String,
+        option: String,
+    },
     /// A row has more or fewer fields than the header.
     #[error("{path}:{line}: expected {expected} fields as in the header, found {found}")]
     Ragged {

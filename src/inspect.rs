@@ -41,6 +41,9 @@ pub struct FileStats {
     pub missing_values: u64,
     /// Rows derived by tradestat (e.g. imports from turnover and exports).
     pub derived: u64,
+    /// Domestic flows (a country's trade with itself), per currency: rows and the sum of
+    /// values. The analyses leave them out unless `--keep-domestic`.
+    pub domestic: Vec<(String, u64, f64)>,
     pub warnings: Vec<String>,
 }
 
@@ -176,6 +179,22 @@ pub fn inspect(ds: &Dataset) -> Result<Vec<FileStats>> {
                 totals[i].unwrap_or(0.0),
             ));
         }
+        let dom = ds.collect(
+            crate::analysis::domestic_left_out(lf.clone()),
+            "domestic flows",
+        )?;
+        let (c, n, v) = (
+            strings(&dom, "currency")?,
+            ints(&dom, "rows")?,
+            floats(&dom, "value")?,
+        );
+        for i in 0..dom.height() {
+            s.domestic.push((
+                c[i].clone().unwrap_or_default(),
+                n[i].unwrap_or(0) as u64,
+                v[i].unwrap_or(0.0),
+            ));
+        }
         let table = countries();
         for column in ["reporter", "partner", "partner2"] {
             for (code, n) in count_by(
@@ -303,6 +322,15 @@ pub fn inspect(ds: &Dataset) -> Result<Vec<FileStats>> {
                 } else {
                     "they are"
                 },
+            ));
+        }
+        let domestic: u64 = s.domestic.iter().map(|d| d.1).sum();
+        if domestic > 0 {
+            s.warnings.push(format!(
+                "{}: {domestic} row(s) are domestic flows (exporter = importer, a country's trade \
+                 with itself); the analyses leave them out of international figures and say so, \
+                 --keep-domestic counts them",
+                s.path
             ));
         }
         if s.currencies.len() > 1 {

@@ -19,8 +19,13 @@ pub const SEED_LABEL: &str = "embedded seed dataset (data/seed.csv)";
 /// Everything loaded for one run: the canonical lazy frame and what was learnt on the way.
 #[derive(Clone)]
 pub struct Dataset {
-    /// All inputs in one canonical frame, derived rows included.
+    /// All inputs in one canonical frame, derived rows included; once [`Dataset::materialise`]d
+    /// for the analyses, without the domestic flows they leave out.
     pub lf: LazyFrame,
+    /// The domestic flows (a country's trade with itself) that [`Dataset::materialise`] took
+    /// out of `lf`, for the note saying how much was left out; `None` before, or when
+    /// `--keep-domestic` keeps them.
+    pub domestic: Option<LazyFrame>,
     /// Each input's canonical frame, in the order of `files`.
     pub parts: Vec<LazyFrame>,
     pub files: Vec<FileInfo>,
@@ -164,6 +169,9 @@ pub struct LoadOptions {
     pub read: ReadOptions,
     pub encoding: Encoding,
     pub validation: Validation,
+    /// Count domestic flows (reporter = partner) in the analyses instead of leaving them out
+    /// (see [`crate::analysis::domestic`]).
+    pub keep_domestic: bool,
 }
 
 /// Expand the inputs: glob patterns become the files they match, in sorted order.
@@ -275,6 +283,7 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
     }
     Ok(Dataset {
         lf,
+        domestic: None,
         parts,
         files,
         seed,
@@ -290,12 +299,21 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
 pub const MATERIALISE_BYTES: u64 = 512 * 1024 * 1024;
 
 impl Dataset {
-    /// Parse the inputs once into memory when they are small enough (see [`MATERIALISE_BYTES`]);
-    /// larger inputs stay lazy scans. Parquet inputs always stay lazy: their size on disk says
-    /// little about their size in memory (a BACI year is 100 MB of Parquet, gigabytes parsed),
-    /// and scanning them again is cheap.
+    /// Make the dataset ready for the analyses (every analysis command goes through here, or
+    /// through the BACI lane, which applies the same rule): the domestic flows are taken out of
+    /// `lf` into `domestic` unless `--keep-domestic` keeps them (see
+    /// [`crate::analysis::domestic`]), and the inputs are parsed once into memory when they are
+    /// small enough (see [`MATERIALISE_BYTES`]); larger inputs stay lazy scans. Parquet inputs
+    /// always stay lazy: their size on disk says little about their size in memory (a BACI year
+    /// is 100 MB of Parquet, gigabytes parsed), and scanning them again is cheap.
     pub fn materialise(mut self) -> Result<Dataset> {
+        let split = !self.options.keep_domestic && self.domestic.is_none();
         if self.files.iter().any(|f| f.variant.starts_with("parquet")) {
+            if split {
+                let all = self.lf.clone();
+                self.lf = crate::analysis::international(all.clone());
+                self.domestic = Some(all.filter(crate::analysis::domestic()));
+            }
             return Ok(self);
         }
         let size: u64 = self
@@ -322,7 +340,24 @@ impl Dataset {
                         .into(),
                 ));
             }
-            self.lf = df.lazy();
+            if split {
+                // Parsed once, then split in memory.
+                let part = |keep: Expr| {
+                    df.clone()
+                        .lazy()
+                        .filter(keep)
+                        .collect()
+                        .map_err(Error::polars("cannot set the domestic flows apart"))
+                };
+                self.domestic = Some(part(crate::analysis::domestic())?.lazy());
+                self.lf = part(crate::analysis::domestic().not())?.lazy();
+            } else {
+                self.lf = df.lazy();
+            }
+        } else if split {
+            let all = self.lf.clone();
+            self.lf = crate::analysis::international(all.clone());
+            self.domestic = Some(all.filter(crate::analysis::domestic()));
         }
         Ok(self)
     }

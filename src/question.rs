@@ -225,7 +225,9 @@ impl Filters {
                 .map(|p| col("product").str().starts_with(lit(p.to_string())))
                 .reduce(|a, b| a.or(b))
                 .ok_or_else(|| Error::Request("--products needs at least one code".into()))?;
-            ds.lf = ds.lf.filter(keep);
+            ds.lf = ds.lf.filter(keep.clone());
+            // The note on domestic flows left out speaks of the same products.
+            ds.domestic = ds.domestic.map(|d| d.filter(keep));
         }
         let currencies = distinct(&ds, analysis::usable(ds.lf.clone()), "currency")?;
         let currency = match (currencies.as_slice(), &self.fx) {

@@ -73,6 +73,9 @@ pub fn schema() -> Schema {
 pub const TOTAL: &str = "TOTAL";
 /// Stable code for the World partner.
 pub const WORLD: &str = "WLD";
+/// The classification of a file that states none: its codes are its own (see
+/// `read::layout::product::own_code_level` for when they are still read as HS).
+pub const CUSTOM: &str = "custom";
 
 /// The flows of the canonical schema that summaries treat as the two directions.
 pub mod flow {

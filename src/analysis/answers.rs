@@ -22,8 +22,11 @@ pub struct Pair {
     pub flows: DataFrame,
     /// `rank`, `product`, `name`, `value`, `share`.
     pub top_products: DataFrame,
-    /// `chapter`, `name`, `exports`, `imports`.
+    /// `chapter`, `name`, `exports`, `imports`: HS chapters, or the data's own categories as
+    /// they are when its products are not HS codes (`own_categories`).
     pub chapters: DataFrame,
+    /// True when the products are the data's own categories, not HS codes.
+    pub own_categories: bool,
     /// The year of the rankings: the latest year with trade.
     pub year: Option<i32>,
 }

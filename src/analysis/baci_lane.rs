@@ -310,6 +310,44 @@ impl<'a> BaciLane<'a> {
             .map_err(Error::polars("cannot count the rows"))
     }
 
+    /// Set the domestic flows of `df` apart (exporter and importer the same country once codes
+    /// are canonical, as [`crate::analysis::domestic`] says of canonical rows): `df` without
+    /// them, unless `--keep-domestic` keeps them, and the note on what was left out. `df` has
+    /// `i`, `j` (codes) and `v`, and `n` (rows) when it holds sums.
+    fn split_domestic(&self, df: DataFrame) -> Result<(DataFrame, Option<String>)> {
+        let is = {
+            let i = crate::frame::ints(&df, "i")?;
+            let j = crate::frame::ints(&df, "j")?;
+            i.iter()
+                .zip(&j)
+                .map(|(i, j)| match (i, j) {
+                    (Some(i), Some(j)) => {
+                        let c = self.country(*i as i32);
+                        c != WORLD && c == self.country(*j as i32)
+                    }
+                    _ => false,
+                })
+                .collect::<BooleanChunked>()
+        };
+        let dom = df
+            .filter(&is)
+            .map_err(Error::polars("cannot set the domestic flows apart"))?;
+        let rows = if dom.column("n").is_ok() {
+            crate::frame::ints(&dom, "n")?.iter().flatten().sum::<i64>() as u64
+        } else {
+            dom.height() as u64
+        };
+        let value: f64 = crate::frame::floats(&dom, "v")?.iter().flatten().sum();
+        if self.ds.options.keep_domestic {
+            return Ok((df, None));
+        }
+        let note = crate::analysis::notes::domestic_note(rows, &[(baci::CURRENCY.into(), value)]);
+        let rest = df
+            .filter(&!&is)
+            .map_err(Error::polars("cannot set the domestic flows apart"))?;
+        Ok((rest, note))
+    }
+
     /// Every country's exports, imports, balance and turnover per year, as
     /// [`crate::analysis::world`] gives them. One scan: flows are summed by (year, exporter,
     /// importer) first, then by country.
@@ -335,7 +373,9 @@ impl<'a> BaciLane<'a> {
             .agg([col("v").sum(), col("n").sum(), col("nv").sum()])
             .collect()
             .map_err(Error::polars("cannot compute the world table"))?;
-        let notes = self.notes(&pairs)?;
+        let (pairs, domestic) = self.split_domestic(pairs)?;
+        let mut notes = self.notes(&pairs)?;
+        notes.extend(domestic);
         let named = self.named(pairs.lazy(), &["i", "j"]);
         let side = |c: &str, name: &str, n: &str| {
             named
@@ -388,12 +428,14 @@ impl<'a> BaciLane<'a> {
 
     /// The rows of a question (`keep` on Parquet frames, `keep_row` on parsed CSV rows), tagged
     /// `_dir` x where `exports` holds and m otherwise, with the flows per year, the latest year
-    /// and that year's rows with a value.
+    /// and that year's rows with a value. Domestic flows are left out, or with
+    /// `--keep-domestic` counted for both sides: tagged m once more where `imports` holds too.
     fn subset(
         &self,
         keep: &dyn Fn(LazyFrame) -> LazyFrame,
         keep_row: &(dyn Fn(&Row) -> bool + Sync),
         exports: Expr,
+        imports: Expr,
     ) -> Result<Option<Subset>> {
         let csv = |label: &str, data: &read::Data, sep: u8, c: &Columns| {
             kept_rows(label, data, sep, c, keep_row)
@@ -401,16 +443,28 @@ impl<'a> BaciLane<'a> {
         let Some(sub) = self.run(keep, &csv)? else {
             return Ok(None);
         };
-        let notes = self.notes(&self.counts(&sub)?)?;
-        let rows = sub
-            .lazy()
-            .with_column(
-                when(exports)
-                    .then(lit("x"))
-                    .otherwise(lit("m"))
-                    .alias("_dir"),
-            )
-            .cache();
+        let (sub, domestic) = self.split_domestic(sub)?;
+        let mut notes = self.notes(&self.counts(&sub)?)?;
+        notes.extend(domestic);
+        let sub = sub.lazy();
+        let both = sub
+            .clone()
+            .filter(exports.clone().and(imports))
+            .with_column(lit("m").alias("_dir"));
+        let rows = concat(
+            [
+                sub.with_column(
+                    when(exports)
+                        .then(lit("x"))
+                        .otherwise(lit("m"))
+                        .alias("_dir"),
+                ),
+                both,
+            ],
+            UnionArgs::default(),
+        )
+        .map_err(Error::polars("cannot tag the flows"))?
+        .cache();
         let flows = per_year(rows.clone())
             .collect()
             .map_err(Error::polars("cannot compute the flows"))?;
@@ -452,7 +506,7 @@ impl<'a> BaciLane<'a> {
             year,
             in_year,
             notes,
-        }) = self.subset(&keep, &keep_row, ia().and(jb()))?
+        }) = self.subset(&keep, &keep_row, ia().and(jb()), ib().and(ja()))?
         else {
             return Ok(None);
         };
@@ -493,6 +547,8 @@ impl<'a> BaciLane<'a> {
                 flows,
                 top_products: top,
                 chapters,
+                // BACI's products are HS6 codes.
+                own_categories: false,
                 year,
             },
             notes,
@@ -542,14 +598,14 @@ impl<'a> BaciLane<'a> {
         let keep_row = |r: &Row| {
             years.is_none_or(|ys| ys.contains(&r.t)) && (a.contains(&r.i) || a.contains(&r.j))
         };
-        // As the general engine tags rows: exports first, so a row with the reporter on both
-        // sides counts once, as exports.
+        // As the general engine tags rows: a row with the reporter on both sides (a domestic
+        // flow, kept only with --keep-domestic) is its export and its import.
         let Some(Subset {
             flows,
             year,
             in_year,
             notes,
-        }) = self.subset(&keep, &keep_row, ia())?
+        }) = self.subset(&keep, &keep_row, ia(), ja())?
         else {
             return Ok(None);
         };

@@ -35,8 +35,10 @@ impl std::str::FromStr for GroupBy {
 }
 
 /// Totals and shares of products grouped by section, chapter, heading or category, per year.
-/// Numeric codes are rolled up from their leaves; named categories without values are listed
-/// with an empty value.
+/// HS codes are rolled up from their leaves; codes that are not HS (the data's own categories,
+/// SITC) are grouped as they are, whatever the grouping asked, and never named from the HS
+/// table (see [`hs_code`]). Named categories without values (press releases) are listed with
+/// an empty value.
 pub fn composition(
     lf: LazyFrame,
     reporter: &str,
@@ -46,52 +48,79 @@ pub fn composition(
 ) -> LazyFrame {
     let d = directions(reporter, partners);
     let keep = match direction {
-        Direction::Exports => d.exports,
-        Direction::Imports => d.imports,
-        Direction::Turnover => d.exports.or(d.imports),
+        Direction::Exports => d.exports.clone(),
+        Direction::Imports => d.imports.clone(),
+        Direction::Turnover => d.exports.clone().or(d.imports.clone()),
     };
     // Named categories (press releases) may carry no value: keep them so they are listed, and
     // take them from either side (Mexico's exports to Kazakhstan are Kazakhstan's imports).
     let m = mirror(reporter, partners);
     let named_keep = match direction {
-        Direction::Exports => keep.clone().or(m.exports),
-        Direction::Imports => keep.clone().or(m.imports),
-        Direction::Turnover => keep.clone().or(m.exports).or(m.imports),
+        Direction::Exports => keep.or(m.exports),
+        Direction::Imports => keep.or(m.imports),
+        Direction::Turnover => keep.or(m.exports).or(m.imports),
     };
-    let named = lf
-        .clone()
-        .filter(col("product_level").is_null().and(named_keep));
-    let coded = leaves(usable(lf)).filter(col("product_level").gt(lit(0)).and(keep));
+    let named = lf.clone().filter(
+        col("product_level")
+            .is_null()
+            .and(col("value").is_null())
+            .and(named_keep),
+    );
+    // Products with values: HS codes at their leaves, and codes without a level (categories).
+    let products = leaves(usable(lf)).filter(
+        col("product_level")
+            .gt(lit(0))
+            .or(col("product_level").is_null()),
+    );
+    let in_direction = match direction {
+        Direction::Exports => col("_dir").eq(lit("x")),
+        Direction::Imports => col("_dir").eq(lit("m")),
+        Direction::Turnover => col("_dir").is_not_null(),
+    };
+    let tagged = tag(
+        products,
+        &Directions {
+            turnover: lit(false),
+            ..d
+        },
+    )
+    .filter(in_direction);
+    // The World rule over the year, as for any one figure.
     let coded =
-        world_rule(coded.with_column(lit("x").alias("_dir")), partners).drop(cols(["_dir"]));
+        world_rule(tagged.with_column(lit("x").alias("_dir")), partners).drop(cols(["_dir"]));
+    let hs = hs_code();
     let chapter = col("product").str().head(lit(2));
+    let as_is = |key: Expr, label: Expr| {
+        (
+            when(hs.clone()).then(key).otherwise(col("product")),
+            when(hs.clone()).then(label).otherwise(col("product_name")),
+        )
+    };
     let (key, label): (Expr, Expr) = match group {
-        GroupBy::Chapter => (chapter.clone(), chapter_label(chapter)),
-        GroupBy::Heading => (col("product").str().head(lit(4)), col("product_name")),
-        GroupBy::Section => section_of(chapter),
+        GroupBy::Chapter => as_is(chapter.clone(), chapter_label(chapter)),
+        GroupBy::Heading => as_is(col("product").str().head(lit(4)), col("product_name")),
+        GroupBy::Section => {
+            let (key, label) = section_of(chapter);
+            as_is(key, label)
+        }
         GroupBy::Category => (col("product"), col("product_name")),
     };
     let coded = coded
-        .filter(col("product_level").is_not_null())
         .group_by([col("year"), key.clone().alias("group")])
         .agg([
             col("value").sum().alias("value"),
             label.first().alias("label"),
         ]);
+    // Listed without a value, unless the same category has one.
     let named = named
         .group_by([col("year"), col("product").alias("group")])
-        .agg([
-            col("value").sum().alias("value"),
-            col("value").is_not_null().any(true).alias("_has"),
-            col("product_name").first().alias("label"),
-        ])
-        .with_column(
-            when(col("_has"))
-                .then(col("value"))
-                .otherwise(lit(NULL).cast(DataType::Float64))
-                .alias("value"),
-        )
-        .drop(cols(["_has"]));
+        .agg([col("product_name").first().alias("label")])
+        .with_column(lit(NULL).cast(DataType::Float64).alias("value"));
+    let named = anti(
+        named,
+        coded.clone().select([col("year"), col("group")]),
+        vec![col("year"), col("group")],
+    );
     let all = concat(
         [coded, named],
         UnionArgs {
@@ -121,6 +150,38 @@ pub fn composition(
         col("value"),
         col("share"),
     ])
+}
+
+/// Whether the products the reporter trades with `partners` (in `year`, else in any year) are
+/// the data's own categories only, no HS code among them (see [`hs_code`]): sections,
+/// chapters and headings then do not apply, and tables and charts say "category".
+pub fn own_categories(
+    lf: LazyFrame,
+    reporter: &str,
+    partners: &Partners,
+    year: Option<i32>,
+) -> crate::Result<bool> {
+    let d = directions(reporter, partners);
+    let in_year = year.map_or(lit(true), |y| col("year").eq(lit(y)));
+    let df = usable(lf)
+        .filter(
+            in_year
+                .and(d.exports.or(d.imports))
+                .and(col("product").neq(lit(crate::schema::TOTAL))),
+        )
+        .select([
+            hs_code().cast(DataType::UInt32).sum().alias("hs"),
+            len().alias("n"),
+        ])
+        .collect()
+        .map_err(crate::Error::polars(
+            "cannot tell the kind of product codes",
+        ))?;
+    let (hs, n) = (
+        crate::frame::ints(&df, "hs")?[0].unwrap_or(0),
+        crate::frame::ints(&df, "n")?[0].unwrap_or(0),
+    );
+    Ok(hs == 0 && n > 0)
 }
 
 pub(crate) fn chapter_label(chapter: Expr) -> Expr {

@@ -1,10 +1,11 @@
-//! What a reader must be told beside the figures: rows left out, codes kept without knowing
-//! them, months that are not full years, and the sources the figures come from.
+//! What a reader must be told beside the figures: rows left out (domestic flows among them),
+//! codes kept without knowing them, months that are not full years, and the sources the
+//! figures come from.
 
 use polars::prelude::*;
 
 use crate::analysis::{self, Partners};
-use crate::frame::{ints, strings};
+use crate::frame::{floats, ints, strings};
 use crate::question::Question;
 use crate::reference::countries;
 use crate::{Dataset, Result};
@@ -63,6 +64,19 @@ fn left_out_rows(ds: &Dataset) -> Result<Vec<String>> {
             ));
         }
     }
+    if let Some(dom) = &ds.domestic {
+        let df = ds.collect(analysis::domestic_left_out(dom.clone()), "domestic flows")?;
+        let (c, n, v) = (
+            strings(&df, "currency")?,
+            ints(&df, "rows")?,
+            floats(&df, "value")?,
+        );
+        let values: Vec<(String, f64)> = (0..df.height())
+            .map(|i| (c[i].clone().unwrap_or_default(), v[i].unwrap_or(0.0)))
+            .collect();
+        let rows = n.iter().flatten().sum::<i64>() as u64;
+        notes.extend(domestic_note(rows, &values));
+    }
     Ok(notes)
 }
 
@@ -104,6 +118,28 @@ pub(crate) fn unknown_codes_note(unknown: &[(&str, String, u64)]) -> Option<Stri
             items.join(", ")
         )
     })
+}
+
+/// The note on the domestic flows left out (`rows` rows, `values` per currency), the same from
+/// both engines; `None` when there are none.
+pub(crate) fn domestic_note(rows: u64, values: &[(String, f64)]) -> Option<String> {
+    if rows == 0 {
+        return None;
+    }
+    let worth: Vec<String> = values
+        .iter()
+        .map(|(c, v)| crate::output::human_money(*v, c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let worth = if worth.is_empty() {
+        String::new()
+    } else {
+        format!(" worth {}", worth.join(" + "))
+    };
+    Some(format!(
+        "left out {rows} domestic flow row(s){worth}: a country's trade with itself \
+         (exporter = importer) is not international trade; --keep-domestic counts it"
+    ))
 }
 
 /// The distinct sources of the rows with a value, for the "sources" note (seed files cited).

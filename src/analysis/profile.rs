@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use crate::analysis::answers::{Pair, Reporter, hhi_of, keep_years, latest, with_chapter_names};
+use crate::analysis::answers::{Pair, Reporter, hhi_of, keep_years, latest};
 use crate::analysis::{self as engine, By, Direction, GroupBy, Partners, Ranking};
 use crate::error::{Error, Result};
 
@@ -65,16 +65,16 @@ pub fn pair(
         ]),
         "the top products",
     )?;
-    // Named categories (press releases) have no chapter: they are not listed here.
+    // HS codes by chapter, the data's own categories as they are (see `composition`); named
+    // categories without a value (press releases) are not listed here.
     let side = |d: Direction, name: &str| {
         engine::composition(lf.clone(), reporter, &partners, d, GroupBy::Chapter)
-            .filter(
-                col("year")
-                    .eq(lit(y))
-                    .and(col("group").str().len_bytes().eq(lit(2)))
-                    .and(col("group").cast(DataType::Int32).is_not_null()),
-            )
-            .select([col("group").alias("chapter"), col("value").alias(name)])
+            .filter(col("year").eq(lit(y)).and(col("value").is_not_null()))
+            .select([
+                col("group").alias("chapter"),
+                col("label").alias(format!("{name}_name")),
+                col("value").alias(name),
+            ])
     };
     let chapters = collect(
         side(Direction::Exports, "exports")
@@ -87,13 +87,31 @@ pub fn pair(
                     ..JoinArgs::new(JoinType::Full)
                 },
             )
-            .sort(["chapter"], SortMultipleOptions::default()),
+            .select([
+                col("chapter"),
+                col("exports_name")
+                    .fill_null(col("imports_name"))
+                    .alias("name"),
+                col("exports"),
+                col("imports"),
+            ])
+            // Numeric codes in numeric order (category 2 before 10), then the others.
+            .sort_by_exprs(
+                [
+                    col("chapter").cast(DataType::Int64).is_null(),
+                    col("chapter").cast(DataType::Int64),
+                    col("chapter"),
+                ],
+                SortMultipleOptions::default(),
+            ),
         "the chapters",
     )?;
+    let own_categories = engine::own_categories(lf, reporter, &partners, Some(y))?;
     Ok(Pair {
         flows,
         top_products: top,
-        chapters: with_chapter_names(chapters)?,
+        chapters,
+        own_categories,
         year,
     })
 }

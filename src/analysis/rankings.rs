@@ -50,14 +50,12 @@ pub(crate) fn product_rows(
         Some(l) => base.filter(col("product_level").eq(lit(l))),
         None => leaves(base),
     };
-    let tagged = base.with_column(
-        when(d.exports)
-            .then(lit("x"))
-            .when(d.imports)
-            .then(lit("m"))
-            .otherwise(lit(NULL).cast(DataType::String))
-            .alias("_dir"),
-    );
+    // Reported turnover rows have no products: not tagged.
+    let d = Directions {
+        turnover: lit(false),
+        ..d
+    };
+    let tagged = tag(base, &d);
     let keep = match direction {
         Direction::Exports => col("_dir").eq(lit("x")),
         Direction::Imports => col("_dir").eq(lit("m")),

@@ -1,5 +1,7 @@
 //! The double-count rules, written once: which rows may be added up ([`usable`]), what was
-//! left out and why, and which product codes to sum ([`top_level`]) or rank ([`leaves`]).
+//! left out and why, which product codes to sum ([`top_level`]) or rank ([`leaves`]), which
+//! rows are a country's trade with itself ([`domestic`]) and which codes are HS codes
+//! ([`hs_code`]).
 
 use polars::prelude::*;
 
@@ -88,6 +90,53 @@ pub(crate) fn usable_expr() -> Expr {
                 .is_null()
                 .or(col("customs_procedure").eq(lit("C00"))),
         )
+}
+
+/// Domestic flows: a country's trade with itself (reporter = partner; exporter = importer),
+/// which gravity panels carry as internal trade. They are not international trade: every
+/// international figure leaves them out unless the user keeps them (`--keep-domestic`, for
+/// absorption), and says how much it left out. The World aggregate facing itself is not a
+/// country, and an empty side is not a match.
+pub fn domestic() -> Expr {
+    col("reporter")
+        .eq(col("partner"))
+        .and(col("reporter").neq(lit(WORLD)))
+        .fill_null(lit(false))
+}
+
+/// The rows of `lf` that are not [`domestic`].
+pub fn international(lf: LazyFrame) -> LazyFrame {
+    lf.filter(domestic().not())
+}
+
+/// What [`international`] leaves out, per currency: `currency`, `rows`, `value` (the sum of the
+/// values given), for the note and `inspect`.
+pub fn domestic_left_out(lf: LazyFrame) -> LazyFrame {
+    lf.filter(domestic())
+        .group_by([col("currency")])
+        .agg([
+            len().cast(DataType::UInt64).alias("rows"),
+            col("value").sum().alias("value"),
+        ])
+        .sort(["currency"], SortMultipleOptions::default())
+}
+
+/// HS codes: a product with a level (digits) in a classification of the HS family (`H0`..`H6`,
+/// `HS`, Comext's `CN8`), or in a file that states none and whose codes looked like HS when
+/// read (a file's own categories get no level then: see `read::layout::product`). HS names,
+/// sections, chapters and headings apply to these only; SITC and the data's own categories are
+/// grouped as they are.
+pub fn hs_code() -> Expr {
+    let c = col("classification").str().to_uppercase();
+    let hs_family = c
+        .clone()
+        .str()
+        .starts_with(lit("H"))
+        .or(c.clone().str().starts_with(lit("CN")))
+        .or(c.eq(lit(crate::schema::CUSTOM.to_uppercase())));
+    col("product_level")
+        .gt(lit(0))
+        .and(hs_family.fill_null(lit(true)))
 }
 
 /// Count the rows [`usable`] leaves out, by reason, for the note on stderr.

@@ -142,15 +142,31 @@ pub(crate) fn world_rule_by(lf: LazyFrame, keys: &[&str]) -> LazyFrame {
 /// rows that are none of these.
 pub(crate) fn directed(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame {
     let d = directions(reporter, partners);
-    let tagged = top_level(usable(lf)).with_column(
-        when(d.exports)
-            .then(lit("x"))
-            .when(d.imports)
-            .then(lit("m"))
-            .when(d.turnover)
-            .then(lit("t"))
-            .otherwise(lit(NULL).cast(DataType::String))
-            .alias("_dir"),
-    );
-    world_rule(tagged.filter(col("_dir").is_not_null()), partners)
+    world_rule(tag(top_level(usable(lf)), &d), partners)
+}
+
+/// Tag rows with their direction for the reporter (`_dir`: `x` exports, `m` imports, `t`
+/// reported turnover) and drop the rows that are none of these. A domestic flow stated once for
+/// both sides (reconciled), counted with `--keep-domestic`, is at once the country's export and
+/// its import: it is tagged twice, as any reconciled row counts for its exporter and its
+/// importer.
+pub(crate) fn tag(rows: LazyFrame, d: &Directions) -> LazyFrame {
+    let rows = rows.cache();
+    let once = rows
+        .clone()
+        .with_column(
+            when(d.exports.clone())
+                .then(lit("x"))
+                .when(d.imports.clone())
+                .then(lit("m"))
+                .when(d.turnover.clone())
+                .then(lit("t"))
+                .otherwise(lit(NULL).cast(DataType::String))
+                .alias("_dir"),
+        )
+        .filter(col("_dir").is_not_null());
+    let again = rows
+        .filter(d.exports.clone().and(d.imports.clone()))
+        .with_column(lit("m").alias("_dir"));
+    concat([once, again], UnionArgs::default()).expect("same schema")
 }

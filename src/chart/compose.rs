@@ -422,12 +422,16 @@ fn ranking(
     )?;
     let table = countries();
     let hs = crate::reference::hs();
+    // The data's own categories are not HS codes: no chapter names for them.
+    let own = !by_partner
+        && analysis::own_categories(ds.lf.clone(), &q.reporter, &q.partners, Some(year))?;
     let mut d = RankData::from_top(&df, by_partner, n, |code, name| {
         if by_partner {
             return table.name_of(code);
         }
         match name {
             Some(n) if !n.trim().is_empty() => n.to_string(),
+            _ if own => String::new(),
             // Files with codes only: the chapter says what kind of good it is.
             _ => match code.get(..2).and_then(|ch| hs.chapter(ch)) {
                 Some(ch) if code.len() > 2 => format!("(chapter {}: {})", ch.code, ch.label),
@@ -546,6 +550,12 @@ fn composition(
         }
     };
     let mut d = ShareData::from_composition(&df, year)?;
+    // The data's own categories are grouped as they are, whatever the grouping asked.
+    let words = if analysis::own_categories(ds.lf.clone(), &q.reporter, &q.partners, Some(year))? {
+        group_words(GroupBy::Category)
+    } else {
+        group_words(group)
+    };
     if d.values.is_empty() {
         let named = if d.unvalued.is_empty() {
             String::new()
@@ -594,7 +604,7 @@ fn composition(
         subtitle: format!(
             "{} by {}, share of the total, {cur}",
             capitalise(flow_words(direction)),
-            group_words(group)
+            words
         ),
         data: ChartData::Composition {
             data: d,

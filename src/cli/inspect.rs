@@ -10,7 +10,7 @@ use tradestat::{Result, load};
 use super::{Global, Inputs};
 
 /// Show the detected layout, rows, years, countries, flows, product levels, units, unresolved
-/// codes, aggregate rows and warnings of each input.
+/// codes, aggregate rows, domestic flows and warnings of each input.
 #[derive(Debug, Args, Default)]
 #[command(after_help = "Examples:
   tradestat inspect                             the embedded seed rows with their citations

@@ -60,10 +60,18 @@ pub struct Global {
     /// Classification to record, e.g. H0 for a BACI HS92 file
     #[arg(long, global = true, value_name = "CODE")]
     pub classification: Option<String>,
-    /// Flow of a mapped file: with exporter=/importer=, export (default) or import; without, the
-    /// flow of every row
+    /// Flow of every row of a file without a flow column; with exporter=/importer= mapped,
+    /// export or import reads each row as that side's own declaration (left out, each row is
+    /// the exporter's export and the importer's import at once)
     #[arg(long, global = true, value_name = "FLOW")]
     pub map_flow: Option<String>,
+    /// Year of every row of a file without a year column (a cross-section)
+    #[arg(long, global = true, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// Count domestic flows (exporter = importer, a country's trade with itself, as gravity
+    /// panels carry) in the figures; by default they are left out and a note says how much
+    #[arg(long, global = true)]
+    pub keep_domestic: bool,
     /// Text encoding of the inputs: utf8 (default) or latin1
     #[arg(long, global = true, value_name = "ENCODING", value_parser = parse_encoding, default_value = "utf8")]
     pub encoding: Encoding,
@@ -120,9 +128,11 @@ impl Global {
                 currency: self.currency.clone(),
                 classification: self.classification.clone(),
                 flow: self.map_flow.clone(),
+                year: self.year,
             },
             encoding: self.encoding,
             validation,
+            keep_domestic: self.keep_domestic,
         })
     }
 

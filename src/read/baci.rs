@@ -47,9 +47,33 @@ pub const QUANTITY_NA: &str = "NA";
 /// The unit of `q`: metric tonnes.
 pub const QUANTITY_UNIT: &str = "t";
 
-/// The classification recorded when the user does not name one: the HS edition (HS92, HS17,
-/// ...) is only in the file name, which tradestat does not interpret.
+/// The classification recorded when neither the user nor the file name names the edition.
 pub const CLASSIFICATION: &str = "HS";
+
+/// BACI's HS editions as its file names write them (`BACI_HS92_Y2020_V202301.csv`), with the
+/// classification code tradestat records (UN Comtrade's: H0 is HS1992, ..., H6 is HS2022).
+pub const EDITIONS: [(&str, &str); 7] = [
+    ("HS92", "H0"),
+    ("HS96", "H1"),
+    ("HS02", "H2"),
+    ("HS07", "H3"),
+    ("HS12", "H4"),
+    ("HS17", "H5"),
+    ("HS22", "H6"),
+];
+
+/// The HS edition a BACI file name states (`BACI_HS92_Y2020_V202301.csv` -> `H0`), as one of
+/// its `_`-separated parts; `None` when the name does not say.
+pub fn edition_of_file_name(name: &str) -> Option<&'static str> {
+    let stem = name.split('.').next().unwrap_or(name);
+    stem.split(['_', '-'])
+        .find_map(|part| {
+            EDITIONS
+                .iter()
+                .find(|(hs, _)| part.eq_ignore_ascii_case(hs))
+        })
+        .map(|(_, code)| *code)
+}
 
 /// The six-digit product code from `k` read as text: the leading zero put back.
 pub fn product_code(k: Expr) -> Expr {
@@ -147,6 +171,22 @@ mod tests {
     fn a_quantity_that_is_not_a_number_fails() {
         let df = df!("q" => ["n/a"]).unwrap();
         assert!(df.lazy().select([quantity(txt("q"))]).collect().is_err());
+    }
+
+    #[test]
+    fn the_file_name_states_the_edition() {
+        assert_eq!(
+            edition_of_file_name("BACI_HS92_Y2020_V202301.csv"),
+            Some("H0")
+        );
+        assert_eq!(
+            edition_of_file_name("BACI_HS17_Y2021_V202401.csv.gz"),
+            Some("H5")
+        );
+        assert_eq!(edition_of_file_name("baci_hs22_y2022.parquet"), Some("H6"));
+        assert_eq!(edition_of_file_name("ExampleTradeData.csv"), None);
+        // A part that merely contains the letters is not an edition.
+        assert_eq!(edition_of_file_name("THS92X.csv"), None);
     }
 
     #[test]

@@ -155,11 +155,16 @@ fn head(path: &Path, data: &Data) -> Result<Vec<u8>> {
     }
 }
 
-fn source_label(layout: Layout, path: &str) -> String {
-    let name = Path::new(path)
+/// The file name of a path (the path itself when it has none, as the seed data's label).
+fn file_name(path: &str) -> String {
+    Path::new(path)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.to_string());
+        .unwrap_or_else(|| path.to_string())
+}
+
+fn source_label(layout: Layout, path: &str) -> String {
+    let name = file_name(path);
     let dataset = match layout {
         Layout::ComtradePlus => "UN Comtrade Plus",
         Layout::ComtradeLegacy => "UN Comtrade (legacy)",
@@ -204,6 +209,7 @@ pub fn read_csv(
     let source = source_label(layout, label);
     let ctx = Context {
         sniffed: &sniffed,
+        file_name: file_name(label),
         source: source.clone(),
         options,
         layout,
@@ -480,6 +486,7 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
         let source = source_label(Layout::Baci, label);
         let ctx = Context {
             sniffed: &sniffed,
+            file_name: file_name(label),
             source: source.clone(),
             options,
             layout: Layout::Baci,

@@ -228,34 +228,53 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
     // Composition.
     let year = q.one_year()?;
     let mut comp = Section::new("composition", "Composition");
+    // HS codes by section; the data's own categories as they are (they are not HS codes).
+    let own = crate::analysis::own_categories(ds.lf.clone(), &q.reporter, &q.partners, Some(year))?;
+    let (group, words, what) = if own {
+        (
+            GroupBy::Category,
+            "product category",
+            "category of turnover",
+        )
+    } else {
+        (GroupBy::Section, "HS section", "section of turnover")
+    };
     if let Some(t) = composition_table(
         ds,
         q,
         Direction::Turnover,
-        GroupBy::Section,
-        format!("Turnover by HS section: {pair}, {year}"),
+        group,
+        format!("Turnover by {words}: {pair}, {year}"),
     )? {
         let mut a = chart(Kind::Composition);
         a.direction = Some(Direction::Turnover);
-        a.group = Some(GroupBy::Section);
+        a.group = Some(group);
         if let Some(c) = draw(
             ds,
             &in_years(vec![year]),
             &a,
             "composition",
-            format!("{pair}: turnover by HS section, {year}"),
+            format!("{pair}: turnover by {words}, {year}"),
             &mut skipped,
         )? {
             comp.charts.push(c);
         }
         if let Some(top) = t.rows.first()
-            && let (Cell::Text(label), Cell::Num(v), Cell::Num(sh)) = (&top[2], &top[3], &top[4])
+            && let (Cell::Num(v), Cell::Num(sh)) = (&top[3], &top[4])
         {
-            let cites = cite(&mut r, &[year])?;
-            narrative.push(Sentence {
-                text: narrative::largest("section of turnover", year, label, *v, *sh, &cur),
-                cites,
-            });
+            // A category without a name is named by its code.
+            let label = match (&top[2], &top[1]) {
+                (Cell::Text(l), _) if !l.is_empty() => Some(l.clone()),
+                (_, Cell::Text(code)) if own => Some(format!("category {code}")),
+                _ => None,
+            };
+            if let Some(label) = label {
+                let cites = cite(&mut r, &[year])?;
+                narrative.push(Sentence {
+                    text: narrative::largest(what, year, &label, *v, *sh, &cur),
+                    cites,
+                });
+            }
         }
         comp.tables.push(TableItem {
             name: "composition".into(),

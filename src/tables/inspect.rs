@@ -75,6 +75,22 @@ pub fn describe(s: &FileStats) -> Vec<(String, String)> {
             thousands(s.missing_values as f64),
         ));
     }
+    if !s.domestic.is_empty() {
+        v.push((
+            "domestic flows".into(),
+            s.domestic
+                .iter()
+                .map(|(c, n, t)| {
+                    format!(
+                        "{} rows, total {} (exporter = importer)",
+                        thousands(*n as f64),
+                        crate::output::human_money(*t, c)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ));
+    }
     if s.derived > 0 {
         v.push(("derived rows".into(), thousands(s.derived as f64)));
     }

@@ -85,7 +85,13 @@ fn pair_tables(p: &Pair, who: &str) -> Result<Vec<(&'static str, Table)>> {
             ("imports", Kind::Money),
         ],
     )?;
-    chapters.title = Some(format!("HS chapters: {who}{}", year_words(p.year)));
+    chapters.title = Some(if p.own_categories {
+        // The data's own categories are not HS chapters: neither named nor called so.
+        chapters.columns[0].name = "category".into();
+        format!("Product categories: {who}{}", year_words(p.year))
+    } else {
+        format!("HS chapters: {who}{}", year_words(p.year))
+    });
     Ok(vec![
         ("flows", flows),
         ("top_products", top),

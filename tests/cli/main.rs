@@ -40,3 +40,7 @@ mod hostile;
 
 // Numbers you can cite: codes and names, messages.
 mod codes_and_messages;
+
+// Shapes of real files: domestic flows, exporter -> importer files, a file's own categories,
+// files without a year column.
+mod data_shapes;

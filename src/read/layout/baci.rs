@@ -42,7 +42,10 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
         ("product_level", Some(level)),
         (
             "classification",
-            Some(ctx.classification(lit(baci::CLASSIFICATION))),
+            // The edition where the file name states it (BACI_HS92_... is H0).
+            Some(ctx.classification(lit(
+                baci::edition_of_file_name(&ctx.file_name).unwrap_or(baci::CLASSIFICATION),
+            ))),
         ),
         ("value", Some(ctx.scaled(num(VALUE), baci::VALUE_UNIT))),
         ("currency", Some(lit(baci::CURRENCY))),

@@ -1,16 +1,17 @@
 //! tradestat's own canonical CSV (`convert` output, the files in `data/`): the columns already
 //! have their canonical names, so the plan parses text; countries may be codes or names, and
-//! only the six columns that make a record are required.
+//! only the six columns that make a record are required (the year and the flow may come from
+//! `--year` and `--map-flow` for a file without them).
 
 use polars::prelude::*;
 
 use super::country::country_any;
 use super::expr::{int, num, set, txt};
 use super::flow::flow_words;
-use super::product::product;
+use super::product::{own_code_level, product};
 use super::{Check, Context, Part};
-use crate::error::Result;
-use crate::schema;
+use crate::error::{Error, Result};
+use crate::schema::{self, CUSTOM};
 
 /// Canonical columns a file may leave out: all but the six that make a record (year, reporter,
 /// partner, flow, product, value).
@@ -33,32 +34,64 @@ const OPTIONAL: [&str; 14] = [
 
 /// The canonical layout's part of the plan.
 pub(super) fn part(ctx: &Context) -> Result<Part> {
+    let has = |c: &str| ctx.col_of(&[c]).is_some();
+    let year = ctx.constant_year(has("year").then_some("year"))?;
+    let flow = match (&ctx.options.flow, has("flow")) {
+        (Some(f), false) => Some(lit(f.clone())),
+        _ => None,
+    };
     for c in schema::COLUMNS {
-        if !OPTIONAL.contains(&c) && ctx.col_of(&[c]).is_none() {
-            return Err(ctx.missing(c));
+        let filled = (c == "year" && year.is_some()) || (c == "flow" && flow.is_some());
+        if !OPTIONAL.contains(&c) && !filled && !has(c) {
+            return Err(match c {
+                "year" | "flow" => Error::MissingColumnOption {
+                    path: ctx.source.clone().into(),
+                    layout: ctx.layout.name().into(),
+                    column: c.into(),
+                    header: ctx.sniffed.header_text(),
+                    option: if c == "year" {
+                        "--year YEAR"
+                    } else {
+                        "--map-flow FLOW"
+                    }
+                    .into(),
+                },
+                _ => ctx.missing(c),
+            });
         }
     }
-    let mut checks = vec![
-        ("year".into(), Check::Integer),
-        ("value".into(), Check::Value),
-    ];
+    let mut checks = Vec::new();
+    if year.is_none() {
+        checks.push(("year".into(), Check::Integer));
+    }
+    checks.push(("value".into(), Check::Value));
     for c in ["reporter", "partner", "flow", "product"] {
-        checks.push((c.into(), Check::Required));
+        if has(c) {
+            checks.push((c.into(), Check::Required));
+        }
     }
     Ok(Part {
-        columns: columns(ctx),
+        columns: columns(ctx, year, flow),
         checks,
     })
 }
 
 /// The canonical columns of a canonical file: each read back from its own column where the file
 /// has it.
-fn columns(ctx: &Context) -> Vec<(&'static str, Option<Expr>)> {
+fn columns(
+    ctx: &Context,
+    year: Option<Expr>,
+    flow: Option<Expr>,
+) -> Vec<(&'static str, Option<Expr>)> {
     let src = ctx.source_lit();
     let f = lit(false);
     // Header names are matched normalised (`product_name` reads `productname`).
     let opt = |c: &str| ctx.col_of(&[&c.replace('_', "")]);
     let (p, level) = product(txt("product"));
+    let classification = opt("classification")
+        .map(|c| txt(&c))
+        .unwrap_or(lit(CUSTOM));
+    let unstated = classification.clone().eq(lit(CUSTOM)).fill_null(lit(true));
     let bool_col = |c: &str| {
         opt(c).map(|n| {
             txt(&n)
@@ -69,28 +102,26 @@ fn columns(ctx: &Context) -> Vec<(&'static str, Option<Expr>)> {
         })
     };
     vec![
-        ("year", Some(int("year"))),
+        ("year", Some(year.unwrap_or_else(|| int("year")))),
         ("month", opt("month").map(|c| int(&c))),
         ("reporter", Some(country_any(txt("reporter")))),
         ("partner", Some(country_any(txt("partner")))),
-        ("flow", Some(flow_words(txt("flow")))),
+        (
+            "flow",
+            Some(flow.unwrap_or_else(|| flow_words(txt("flow")))),
+        ),
         ("product", Some(p)),
         ("product_name", opt("product_name").map(|c| txt(&c))),
         (
             "product_level",
+            // A level the file states is kept; else it is the codes' digit count, unless the
+            // file states no classification and its codes are its own categories.
             Some(match opt("product_level") {
                 Some(c) => int(&c),
-                None => level,
+                None => own_code_level(level, unstated),
             }),
         ),
-        (
-            "classification",
-            Some(
-                opt("classification")
-                    .map(|c| txt(&c))
-                    .unwrap_or(lit("custom")),
-            ),
-        ),
+        ("classification", Some(classification)),
         ("value", Some(ctx.scaled(num("value"), 1.0))),
         (
             "currency",

@@ -1,16 +1,17 @@
 //! Any other layout, through `--map FIELD=COLUMN,...`: the user names the column of each
 //! canonical field. A mapped file has either exporter and importer columns (each row one flow,
-//! `--map-flow` saying whose declaration) or a reporter with partner and flow.
+//! stated once for both sides, as BACI's; `--map-flow` reads it as one side's declaration) or
+//! a reporter with partner and flow. A file without a year column takes `--year`.
 
 use polars::prelude::*;
 
 use super::country::country_any;
 use super::expr::{int, num, txt};
 use super::flow::flow_words;
-use super::product::product;
+use super::product::{own_code_level, product};
 use super::{Check, Context, Mapping, Part};
 use crate::error::{Error, Result};
-use crate::schema::{self, TOTAL, WORLD};
+use crate::schema::{self, CUSTOM, TOTAL, WORLD};
 
 /// The mapped layout's part of the plan.
 pub(super) fn part(ctx: &Context) -> Result<Part> {
@@ -20,24 +21,48 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
         .as_ref()
         .ok_or_else(|| Error::Mapping("--format mapped needs --map".into()))?;
     let column = |field: &str| mapped_column(ctx, map, field);
-    let year = column("year")?.expect("checked by Mapping");
+    let year_column = column("year")?;
     let value = column("value")?.expect("checked by Mapping");
-    let mut checks = vec![
-        (year.clone(), Check::Integer),
-        (value.clone(), Check::Value),
-    ];
-    let (reporter, partner, flow) = direction(ctx, &column, &mut checks)?;
+    let year = match (&year_column, ctx.constant_year(map.get("year"))?) {
+        (_, Some(constant)) => constant,
+        (Some(c), None) => int(c),
+        (None, None) => {
+            return Err(Error::Mapping(format!(
+                "no year column: map it (year=COLUMN), or for a file without one, such as a \
+                 cross-section, give --year YEAR (header of {} is [{}])",
+                ctx.source,
+                ctx.sniffed.header_text()
+            )));
+        }
+    };
+    let mut checks = Vec::new();
+    if let Some(c) = &year_column {
+        checks.push((c.clone(), Check::Integer));
+    }
+    checks.push((value.clone(), Check::Value));
+    let (reporter, partner, flow, reconciled) = direction(ctx, &column, &mut checks)?;
+    let classification = ctx.classification(
+        column("classification")?
+            .map(|c| txt(&c))
+            .unwrap_or(lit(CUSTOM)),
+    );
+    // The file's codes are HS codes only if it says so (classification= or --classification)
+    // or they look like HS; a file's own categories (1..20) are not read as HS chapters.
+    let unstated = classification.clone().eq(lit(CUSTOM)).fill_null(lit(true));
     // Without a product, a row is the total of all products.
     let (p, level) = match column("product")? {
         Some(c) => {
             let (p, l) = product(txt(&c));
-            (p.fill_null(lit(TOTAL)), l.fill_null(lit(0)))
+            (
+                p.fill_null(lit(TOTAL)),
+                own_code_level(l.fill_null(lit(0)), unstated),
+            )
         }
         None => (lit(TOTAL), lit(0i32)),
     };
     let f = lit(false);
     let columns = vec![
-        ("year", Some(int(&year))),
+        ("year", Some(year)),
         ("month", column("month")?.map(|c| int(&c))),
         ("reporter", Some(reporter)),
         ("partner", Some(partner)),
@@ -45,16 +70,7 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
         ("product", Some(p)),
         ("product_name", column("product_name")?.map(|c| txt(&c))),
         ("product_level", Some(level)),
-        (
-            "classification",
-            Some(
-                ctx.classification(
-                    column("classification")?
-                        .map(|c| txt(&c))
-                        .unwrap_or(lit("custom")),
-                ),
-            ),
-        ),
+        ("classification", Some(classification)),
         ("value", Some(ctx.scaled(num(&value), 1.0))),
         (
             "currency",
@@ -66,7 +82,7 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
         ),
         ("quantity", column("quantity")?.map(|c| num(&c))),
         ("quantity_unit", column("quantity_unit")?.map(|c| txt(&c))),
-        ("reconciled", Some(f.clone())),
+        ("reconciled", Some(lit(reconciled))),
         ("derived", Some(f)),
         ("source", Some(ctx.source_lit())),
     ];
@@ -79,8 +95,17 @@ fn mapped_column(ctx: &Context, map: &Mapping, field: &str) -> Result<Option<Str
     match map.get(field) {
         None => Ok(None),
         Some(c) => ctx.col_of(&[c]).map(Some).ok_or_else(|| {
+            let hint = match field {
+                "year" => {
+                    "; for a file without a year column, leave year= out and give --year YEAR"
+                }
+                "flow" => {
+                    "; for a file without a flow column, leave flow= out and give --map-flow FLOW"
+                }
+                _ => "",
+            };
             Error::Mapping(format!(
-                "{field}={c}: no column '{c}' in {} (header is [{}])",
+                "{field}={c}: no column '{c}' in {} (header is [{}]){hint}",
                 ctx.source,
                 ctx.sniffed.header_text()
             ))
@@ -88,26 +113,34 @@ fn mapped_column(ctx: &Context, map: &Mapping, field: &str) -> Result<Option<Str
     }
 }
 
-/// Reporter, partner and flow: from exporter and importer columns (the exporter reports, unless
-/// `--map-flow import` makes each row the importer's declaration), or from a reporter column
-/// with an optional partner (World when absent) and a flow column or `--map-flow`.
+/// Reporter, partner, flow and whether rows are reconciled. From exporter and importer
+/// columns, each row states one flow once: the exporter's export and, at once, the importer's
+/// import (reconciled, as BACI's rows), unless `--map-flow export` or `--map-flow import` reads
+/// each row as that side's own declaration. From a reporter column, with an optional partner
+/// (World when absent) and a flow column or `--map-flow`: each row is the reporter's
+/// declaration.
 fn direction(
     ctx: &Context,
     column: &dyn Fn(&str) -> Result<Option<String>>,
     checks: &mut Vec<(String, Check)>,
-) -> Result<(Expr, Expr, Expr)> {
+) -> Result<(Expr, Expr, Expr, bool)> {
     match (column("exporter")?, column("importer")?) {
         (Some(x), Some(m)) => {
             checks.push((x.clone(), Check::Required));
             checks.push((m.clone(), Check::Required));
-            let as_import = ctx.options.flow.as_deref() == Some(schema::flow::IMPORT);
-            let (r, p) = if as_import { (m, x) } else { (x, m) };
-            let flow = if as_import {
-                schema::flow::IMPORT
-            } else {
-                schema::flow::EXPORT
-            };
-            Ok((country_any(txt(&r)), country_any(txt(&p)), lit(flow)))
+            let (x, m) = (country_any(txt(&x)), country_any(txt(&m)));
+            Ok(match ctx.options.flow.as_deref() {
+                None => (x, m, lit(schema::flow::EXPORT), true),
+                Some(schema::flow::EXPORT) => (x, m, lit(schema::flow::EXPORT), false),
+                Some(schema::flow::IMPORT) => (m, x, lit(schema::flow::IMPORT), false),
+                Some(other) => {
+                    return Err(Error::Mapping(format!(
+                        "--map-flow {other} does not fit an exporter/importer file: leave it out \
+                         (each row is both sides' flow) or give export or import (each row is \
+                         that side's declaration)"
+                    )));
+                }
+            })
         }
         _ => {
             let r = column("reporter")?.expect("checked by Mapping");
@@ -124,7 +157,7 @@ fn direction(
                     ));
                 }
             };
-            Ok((country_any(txt(&r)), partner, flow))
+            Ok((country_any(txt(&r)), partner, flow, false))
         }
     }
 }

@@ -171,8 +171,12 @@ pub struct ReadOptions {
     pub currency: Option<String>,
     /// Classification to record (`--classification`), e.g. `H0` for a BACI HS92 file.
     pub classification: Option<String>,
-    /// Flow of a mapped exporter/importer file: `export` (default) or `import`.
+    /// `--map-flow`: the flow of every row of a file without a flow column; with an
+    /// exporter/importer mapping, `export` or `import` reads each row as that side's one-sided
+    /// declaration instead of a flow stated once for both sides (reconciled).
     pub flow: Option<String>,
+    /// `--year`: the year of every row of a file without a year column (a cross-section).
+    pub year: Option<i32>,
 }
 
 /// A `--map` column mapping: canonical field -> source column (normalised).
@@ -220,8 +224,10 @@ impl std::str::FromStr for Mapping {
             pairs.push((k, super::sniff::normalise(v)));
         }
         let has = |f: &str| pairs.iter().any(|(k, _)| k == f);
-        if !has("year") || !has("value") {
-            return Err(Error::Mapping("year= and value= are required".into()));
+        // year= may be left out for a file without a year column: `--year` then fills it
+        // (checked when the file is read, where the option is known).
+        if !has("value") {
+            return Err(Error::Mapping("value= is required".into()));
         }
         let directed = has("exporter") || has("importer");
         if directed && !(has("exporter") && has("importer")) {
@@ -253,6 +259,9 @@ impl Mapping {
 /// Everything a reader needs to know about one file.
 pub struct Context<'a> {
     pub sniffed: &'a Sniffed,
+    /// The file's name (without its folder): some sources state facts in it (BACI's HS
+    /// edition).
+    pub file_name: String,
     pub source: String,
     pub options: &'a ReadOptions,
     pub layout: Layout,
@@ -294,6 +303,20 @@ impl Context<'_> {
     /// layout's own unit (1 for most; BACI writes thousands).
     fn scaled(&self, value: Expr, unit: f64) -> Expr {
         value * lit(self.options.value_unit.unwrap_or(unit))
+    }
+
+    /// The constant year of `--year`, for a file without a year column; an error when the
+    /// file has one (`has_column`), since the option would override what the file says.
+    fn constant_year(&self, has_column: Option<&str>) -> Result<Option<Expr>> {
+        match (self.options.year, has_column) {
+            (Some(_), Some(c)) => Err(Error::Request(format!(
+                "{}: --year is for a file without a year column, and this file has one ('{c}'); \
+                 leave --year out",
+                self.source
+            ))),
+            (Some(y), None) => Ok(Some(lit(y))),
+            (None, _) => Ok(None),
+        }
     }
 
     /// `--classification` when given (the user knows the edition a file leaves unsaid), else
