@@ -364,6 +364,9 @@ fn world_ranks_by_exports_when_turnover_is_unknown_and_says_so() {
                 "world",
                 "--map",
                 TRADHIST_MAP,
+                // Read as the exporters' declarations only: the importers' side is unknown.
+                "--map-flow",
+                "export",
                 "--years",
                 "2000",
                 "--output",
@@ -408,7 +411,15 @@ fn world_ranks_by_exports_when_turnover_is_unknown_and_says_so() {
     assert!(stderr.contains("ranked by exports"), "{stderr}");
     let (stdout, _) = succeeds(
         tradestat()
-            .args(["world", "--map", TRADHIST_MAP, "--years", "2000"])
+            .args([
+                "world",
+                "--map",
+                TRADHIST_MAP,
+                "--map-flow",
+                "export",
+                "--years",
+                "2000",
+            ])
             .arg(fixture("tradhist_legacy.csv")),
     );
     assert!(
