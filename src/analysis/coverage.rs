@@ -67,6 +67,16 @@ fn year_list(years: &[i32]) -> String {
 impl Facts {
     /// Notes on what the question's figures cover; empty when they cover what they say.
     pub fn notes(&self) -> Vec<String> {
+        self.worded(false)
+    }
+
+    /// The same notes in short, for a chart's footnote: "South Africa's imports: from 1 of its
+    /// 210 partners only (the data holds the exports of 2 countries)."
+    pub fn short_notes(&self) -> Vec<String> {
+        self.worded(true)
+    }
+
+    fn worded(&self, short: bool) -> Vec<String> {
         let mut notes = Vec::new();
         let t = countries();
         let who = t.name_of(&self.reporter);
@@ -94,7 +104,12 @@ impl Facts {
                 self.counterparts.values().flatten().cloned().collect();
             match &self.partners {
                 Some(p) if p.len() == 1 => {
-                    if !declares && !others.contains(&p[0]) {
+                    if !declares && !others.contains(&p[0]) && short {
+                        notes.push(format!(
+                            "{who}'s imports from {}: not in the data ({holds})",
+                            t.name_of(&p[0])
+                        ));
+                    } else if !declares && !others.contains(&p[0]) {
                         notes.push(format!(
                             "{who}'s imports from {} are not in the data: {holds}, not {}'s",
                             t.name_of(&p[0]),
@@ -103,13 +118,23 @@ impl Facts {
                     }
                 }
                 _ if declares => {}
+                _ if !exporters.contains(&self.reporter) && short => notes.push(format!(
+                    "{who}'s exports: not in the data; its imports: from the exporters in the \
+                     data only ({holds})"
+                )),
                 _ if !exporters.contains(&self.reporter) => notes.push(format!(
                     "{who}'s exports are not in the data, and its imports come only from the \
                      countries whose exports it holds: {holds}"
                 )),
                 _ => {
                     let known: BTreeSet<String> = partners.intersection(&others).cloned().collect();
-                    if known.len() < partners.len() {
+                    if known.len() < partners.len() && short {
+                        notes.push(format!(
+                            "{who}'s imports: from {} of its {} partners only ({holds})",
+                            known.len(),
+                            partners.len()
+                        ));
+                    } else if known.len() < partners.len() {
                         notes.push(format!(
                             "{who}'s imports come from {} of its {} partners in the data{}, as \
                              {holds}; imports from the other {}, and the turnover and balance \
@@ -135,11 +160,15 @@ impl Facts {
                     .map(|y| (*y, self.exporters.get(y).map_or(0, BTreeSet::len)))
                     .collect();
                 if counts.values().collect::<BTreeSet<_>>().len() > 1 {
-                    notes.push(format!(
-                        "the data holds the exports of {}: {who}'s imports compare different \
-                         sets of exporters from year to year",
-                        declarer_counts(&counts)
-                    ));
+                    notes.push(if short {
+                        format!("exporters in the data: {}", declarer_counts(&counts))
+                    } else {
+                        format!(
+                            "the data holds the exports of {}: {who}'s imports compare \
+                             different sets of exporters from year to year",
+                            declarer_counts(&counts)
+                        )
+                    });
                 }
             }
         }
@@ -158,7 +187,13 @@ impl Facts {
                     gaps.push((c.clone(), missing));
                 }
             }
-            if !gaps.is_empty() {
+            if !gaps.is_empty() && short {
+                notes.push(format!(
+                    "{} of {who}'s {} partners are missing in some years",
+                    gaps.len(),
+                    all.len()
+                ));
+            } else if !gaps.is_empty() {
                 let shown: Vec<String> = gaps
                     .iter()
                     .take(3)

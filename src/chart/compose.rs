@@ -147,9 +147,16 @@ pub fn compose(ds: &Dataset, q: &Question, req: &ChartRequest) -> Result<Compose
         None if sources.is_empty() => String::new(),
         None => format!("Source: {sources}."),
     };
-    for n in &drawn.notes {
+    // What the figures cover, in short (imports known only from some exporters).
+    let coverage = analysis::coverage::facts(ds, q)?.short_notes();
+    for n in drawn
+        .notes
+        .iter()
+        .cloned()
+        .chain(coverage.iter().map(|n| sentence(n)))
+    {
         footnote.push(' ');
-        footnote.push_str(n);
+        footnote.push_str(&n);
     }
     let spec = ChartSpec {
         title: req.title.clone().unwrap_or(drawn.title),
@@ -442,7 +449,21 @@ fn ranking(
     cur: &str,
 ) -> Result<Drawn> {
     let year = q.one_year()?;
-    let (direction, shown) = shown_direction(ds, q, req.direction.unwrap_or(Direction::Exports))?;
+    let (mut direction, mut shown) =
+        shown_direction(ds, q, req.direction.unwrap_or(Direction::Exports))?;
+    if by_partner && direction == Direction::Turnover {
+        // Partners by turnover where it is known for each, else by the side that is (as the
+        // partner tables rank them).
+        let df = ds.collect(
+            analysis::partners(ds.lf.clone(), &q.reporter, &q.partners, year, direction),
+            "the partner ranking",
+        )?;
+        let ranking = crate::analysis::answers::rank_partners(df, direction, 0)?;
+        if ranking.by != direction {
+            direction = ranking.by;
+            shown = ranking.note;
+        }
+    }
     let n = req.n.unwrap_or(if req.kind == Kind::Top { 10 } else { 20 });
     let by = if by_partner { By::Partner } else { By::Product };
     let df = ds.collect(
