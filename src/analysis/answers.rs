@@ -3,6 +3,7 @@
 
 use polars::prelude::*;
 
+use crate::analysis::Direction;
 use crate::error::{Error, Result};
 use crate::frame::{floats, ints, strings};
 use crate::question::Question;
@@ -38,9 +39,115 @@ pub struct Reporter {
     pub flows: DataFrame,
     /// `rank`, `partner`, `exports`, `imports`, `turnover`, `share`.
     pub top_partners: DataFrame,
+    /// What `top_partners` is ranked by: turnover, or a direction known for every partner
+    /// when the turnover is not (see [`rank_partners`]).
+    pub ranked_by: Direction,
     /// `year`, `products`, `hhi`.
     pub concentration: DataFrame,
     pub year: Option<i32>,
+    /// What the reader must know about these figures: a ranking by another measure than the
+    /// one asked, a concentration that needs product detail.
+    pub notes: Vec<String>,
+}
+
+/// A partner ranking with what it is by and why.
+pub struct PartnerRanking {
+    /// `rank`, `partner`, `exports`, `imports`, `turnover`, (`balance`,) `share` (of `by`).
+    pub frame: DataFrame,
+    pub by: Direction,
+    pub note: Option<String>,
+}
+
+fn direction_column(d: Direction) -> &'static str {
+    match d {
+        Direction::Exports => "exports",
+        Direction::Imports => "imports",
+        Direction::Turnover => "turnover",
+    }
+}
+
+/// Rank partners (`partner`, `exports`, `imports`, `turnover`, optionally `balance`) by
+/// `asked`, the first `n` (0: all), with the share of the ranked measure.
+///
+/// A turnover needs both sides; where one side is unknown for some partners (a one-sided file,
+/// or imports known only from the exporters in the data), a ranking by turnover would put
+/// partners in order of what the data happens to hold. The ranking is then by exports (or
+/// imports) when that side is known for every partner, and the note says so; otherwise by what
+/// was asked, partners without it last and unranked in share.
+pub fn rank_partners(df: DataFrame, asked: Direction, n: usize) -> Result<PartnerRanking> {
+    let rows = df.height();
+    let unknown = |d: Direction| -> Result<usize> {
+        Ok(floats(&df, direction_column(d))?
+            .iter()
+            .filter(|v| v.is_none())
+            .count())
+    };
+    let missing = unknown(asked)?;
+    let by = if missing == 0 || asked != Direction::Turnover {
+        asked
+    } else if unknown(Direction::Exports)? == 0 {
+        Direction::Exports
+    } else if unknown(Direction::Imports)? == 0 {
+        Direction::Imports
+    } else {
+        asked
+    };
+    let asked_name = direction_column(asked);
+    let note = (missing > 0).then(|| {
+        if by == asked {
+            format!(
+                "{asked_name} is unknown for {missing} of {rows} partners (a side of their trade \
+                 is not in the data): they are listed last, left out of the shares"
+            )
+        } else {
+            format!(
+                "{asked_name} is unknown for {missing} of {rows} partners (a side of their trade \
+                 is not in the data): partners are ranked by {} instead",
+                direction_column(by)
+            )
+        }
+    });
+    let key = direction_column(by);
+    let mut figures = vec![
+        col("partner"),
+        col("exports"),
+        col("imports"),
+        col("turnover"),
+    ];
+    if df
+        .get_column_names()
+        .iter()
+        .any(|c| c.as_str() == "balance")
+    {
+        figures.push(col("balance"));
+    }
+    let mut columns = vec![col("rank")];
+    columns.extend(figures.iter().cloned());
+    columns.push(col("share"));
+    let ranked = df
+        .lazy()
+        .select(figures)
+        .with_column((col(key) / col(key).sum()).alias("share"))
+        .sort_by_exprs(
+            [col(key), col("partner")],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([true, false])
+                .with_nulls_last(true),
+        )
+        .with_row_index("rank", Some(1))
+        .select(columns);
+    let ranked = if n > 0 {
+        ranked.limit(n as u32)
+    } else {
+        ranked
+    };
+    Ok(PartnerRanking {
+        frame: ranked
+            .collect()
+            .map_err(Error::polars("cannot rank the partners"))?,
+        by,
+        note,
+    })
 }
 
 pub(crate) fn int_set(values: &[i32]) -> Expr {
@@ -85,6 +192,61 @@ pub(crate) fn hhi_of(values: LazyFrame, year: Option<i32>) -> Result<DataFrame> 
         ])
         .collect()
         .map_err(Error::polars("cannot compute the concentration"))
+}
+
+/// The concentration of exports over products (`code`, `value`: one row per product, as the
+/// ranking gives them) in `year`, and a note when product detail is missing.
+///
+/// A Herfindahl-Hirschman index over one "product" that is the total of all products would be
+/// 1, a figure about the file, not about the exports: the `TOTAL` rows are not products. With
+/// exports given as totals only, the index and the count are empty and the note says why;
+/// with some exports given as totals only, the index covers the products given in detail and
+/// the note says how much of the exports that is.
+pub(crate) fn concentration_of(
+    products: DataFrame,
+    year: Option<i32>,
+) -> Result<(DataFrame, Option<String>)> {
+    let codes = strings(&products, "code")?;
+    let values = floats(&products, "value")?;
+    let (mut total, mut all) = (0.0, 0.0);
+    for (c, v) in codes.iter().zip(&values) {
+        let v = v.unwrap_or(0.0).max(0.0);
+        all += v;
+        if c.as_deref() == Some(crate::schema::TOTAL) {
+            total += v;
+        }
+    }
+    let detail = products
+        .lazy()
+        .filter(col("code").neq(lit(crate::schema::TOTAL)))
+        .select([col("value")]);
+    let df = hhi_of(detail, year)?;
+    if total <= 0.0 {
+        return Ok((df, None));
+    }
+    if total >= all {
+        let df = df
+            .lazy()
+            .with_column(lit(NULL).cast(DataType::Int64).alias("products"))
+            .collect()
+            .map_err(Error::polars("cannot compute the concentration"))?;
+        return Ok((
+            df,
+            Some(
+                "export concentration (HHI) needs product detail: the data gives the exports \
+                 as totals only, so it is not computed"
+                    .into(),
+            ),
+        ));
+    }
+    Ok((
+        df,
+        Some(format!(
+            "export concentration (HHI) is over the products given in detail, {} of the \
+                 exports; the rest is given as totals only",
+            crate::output::percent((all - total) / all)
+        )),
+    ))
 }
 
 /// Add the chapter labels of our HS table as `name`, after `chapter`.
@@ -152,4 +314,35 @@ impl Summary {
         let c = analysis::cagr(&points)?;
         Some((points.first()?.0 as i32, points.last()?.0 as i32, c))
     }
+}
+
+/// The direction a composition or ranking of `asked` can show for the question (in its years):
+/// the turnover needs both sides, so where the data holds only one of them the turnover is
+/// not known and what is shown is that side, with a note saying so. Titles then name what is
+/// shown ("Composition of exports"), never "turnover" over one side.
+pub fn shown_direction(
+    ds: &Dataset,
+    q: &Question,
+    asked: Direction,
+) -> Result<(Direction, Option<String>)> {
+    if asked != Direction::Turnover {
+        return Ok((asked, None));
+    }
+    let s = Summary::of(ds, q)?;
+    let any = |c: &[Option<f64>]| c.iter().any(Option::is_some);
+    let missing = match (any(&s.exports), any(&s.imports)) {
+        (true, false) => (Direction::Exports, "imports from"),
+        (false, true) => (Direction::Imports, "exports to"),
+        _ => return Ok((asked, None)),
+    };
+    Ok((
+        missing.0,
+        Some(format!(
+            "{}'s {} {} are not in the data, so the turnover is not known: {} only are shown",
+            q.reporter_name(),
+            missing.1,
+            q.partner_words(),
+            direction_column(missing.0)
+        )),
+    ))
 }

@@ -9,13 +9,16 @@
 //! therefore reduces to plain sums here. The integration tests check that both engines give the
 //! same figures on the real BACI extract.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use polars::prelude::*;
 
+use crate::analysis::Direction;
 use crate::analysis::answers::{
-    Answer, Pair, Reporter, hhi_of, int_set, keep_years, latest, with_chapter_names,
+    Answer, Pair, Reporter, concentration_of, int_set, keep_years, latest, rank_partners,
+    with_chapter_names,
 };
+use crate::analysis::coverage::Facts;
 use crate::error::{Error, Result};
 use crate::load::Dataset;
 use crate::read::baci_rows::{self, Columns, Row};
@@ -47,10 +50,14 @@ fn known(value: Expr, n: Expr) -> Expr {
 }
 
 /// Per year: exports (`_dir` = x), imports (m), turnover and balance (both known), as the
-/// general engine's summary defines them.
-fn per_year(rows: LazyFrame) -> LazyFrame {
+/// general engine's summary defines them. `sides` has, per year, whether each side is known
+/// without rows (`_kx`, `_km`: its declarer, an exporter, is in the data; see
+/// [`crate::analysis::known_sides`]).
+fn per_year(rows: LazyFrame, sides: DataFrame) -> LazyFrame {
     let dir = |d: &str| col("_dir").eq(lit(d.to_string()));
-    let both = || col("nx").gt(lit(0)).and(col("nm").gt(lit(0)));
+    let kx = || col("nx").gt(lit(0)).or(col("_kx"));
+    let km = || col("nm").gt(lit(0)).or(col("_km"));
+    let both = || kx().and(km());
     let null_f = || lit(NULL).cast(DataType::Float64);
     rows.filter(col("v").is_not_null())
         .group_by([col("year")])
@@ -60,10 +67,26 @@ fn per_year(rows: LazyFrame) -> LazyFrame {
             dir("x").cast(DataType::UInt32).sum().alias("nx"),
             dir("m").cast(DataType::UInt32).sum().alias("nm"),
         ])
+        .join(
+            sides.lazy(),
+            [col("year")],
+            [col("year")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            col("_kx").fill_null(lit(false)),
+            col("_km").fill_null(lit(false)),
+        ])
         .select([
             col("year"),
-            known(col("x"), col("nx")).alias("exports"),
-            known(col("m"), col("nm")).alias("imports"),
+            when(kx())
+                .then(col("x"))
+                .otherwise(null_f())
+                .alias("exports"),
+            when(km())
+                .then(col("m"))
+                .otherwise(null_f())
+                .alias("imports"),
             when(both())
                 .then(col("x") + col("m"))
                 .otherwise(null_f())
@@ -376,6 +399,33 @@ impl<'a> BaciLane<'a> {
         let (pairs, domestic) = self.split_domestic(pairs)?;
         let mut notes = self.notes(&pairs)?;
         notes.extend(domestic);
+        // Every country's imports come only from the exporters in the data.
+        let (ty, ti, tj) = (
+            crate::frame::ints(&pairs, "year")?,
+            crate::frame::ints(&pairs, "i")?,
+            crate::frame::ints(&pairs, "j")?,
+        );
+        let (mut exporters, mut every): (BTreeMap<i32, BTreeSet<String>>, BTreeMap<_, _>) =
+            Default::default();
+        for r in 0..pairs.height() {
+            let (Some(y), Some(i), Some(j)) = (ty[r], ti[r], tj[r]) else {
+                continue;
+            };
+            let (i, j) = (self.country(i as i32), self.country(j as i32));
+            exporters.entry(y as i32).or_default().insert(i.clone());
+            let e: &mut BTreeSet<String> = every.entry(y as i32).or_default();
+            e.insert(i);
+            e.insert(j);
+        }
+        for c in [&mut exporters, &mut every] {
+            for set in c.values_mut() {
+                set.remove(WORLD);
+            }
+        }
+        notes.splice(
+            0..0,
+            crate::analysis::coverage::world_notes(&exporters, &every),
+        );
         let named = self.named(pairs.lazy(), &["i", "j"]);
         let side = |c: &str, name: &str, n: &str| {
             named
@@ -427,25 +477,81 @@ impl<'a> BaciLane<'a> {
     }
 
     /// The rows of a question (`keep` on Parquet frames, `keep_row` on parsed CSV rows), tagged
-    /// `_dir` x where `exports` holds and m otherwise, with the flows per year, the latest year
-    /// and that year's rows with a value. Domestic flows are left out, or with
-    /// `--keep-domestic` counted for both sides: tagged m once more where `imports` holds too.
+    /// `_dir` x where `exports` holds and m otherwise, with the flows per year, the latest year,
+    /// that year's rows with a value, and the exporters of the data (in `years`) per year.
+    /// `sides` tells, from those exporters, which sides are known in each year. Domestic flows
+    /// are left out, or with `--keep-domestic` counted for both sides: tagged m once more where
+    /// `imports` holds too.
     fn subset(
         &self,
         keep: &dyn Fn(LazyFrame) -> LazyFrame,
         keep_row: &(dyn Fn(&Row) -> bool + Sync),
         exports: Expr,
         imports: Expr,
+        years: Option<&[i32]>,
+        sides: &dyn Fn(&Exporters) -> Result<DataFrame>,
+        reporter: &[i32],
     ) -> Result<Option<Subset>> {
-        let csv = |label: &str, data: &read::Data, sep: u8, c: &Columns| {
-            kept_rows(label, data, sep, c, keep_row)
+        // One scan gives the rows kept and, as marker rows (`j` = -1), every exporter of
+        // each year: a reconciled row is also its importer's import, so an exporter in the
+        // data tells that the importers' imports from it are known (zero where it has no row).
+        let stage = |lf: LazyFrame| {
+            let markers = keep_years(lf.clone(), years)
+                .select([col("year"), col("i")])
+                .unique(None, UniqueKeepStrategy::Any)
+                .with_columns([
+                    lit(MARKER).alias("j"),
+                    lit(MARKER).alias("k"),
+                    lit(NULL).cast(DataType::Float64).alias("v"),
+                ]);
+            concat(
+                [
+                    keep(lf).select([col("year"), col("i"), col("j"), col("k"), col("v")]),
+                    markers,
+                ],
+                UnionArgs {
+                    to_supertypes: true,
+                    ..UnionArgs::default()
+                },
+            )
+            .expect("the same columns")
         };
-        let Some(sub) = self.run(keep, &csv)? else {
+        let csv = |label: &str, data: &read::Data, sep: u8, c: &Columns| {
+            kept_rows(label, data, sep, c, keep_row, years)
+        };
+        let Some(all) = self.run(&stage, &csv)? else {
             return Ok(None);
         };
+        let split = |marker: bool| {
+            let is = col("j").eq(lit(MARKER));
+            all.clone()
+                .lazy()
+                .filter(if marker { is } else { is.not() })
+                .collect()
+                .map_err(Error::polars("cannot read the rows"))
+        };
+        let (sub, marks) = (split(false)?, split(true)?);
+        let exporters = Exporters::of(&marks)?;
         let (sub, domestic) = self.split_domestic(sub)?;
         let mut notes = self.notes(&self.counts(&sub)?)?;
         notes.extend(domestic);
+        // The reporter's partners per year, for the coverage notes.
+        let mut counterparts: BTreeMap<i32, BTreeSet<String>> = BTreeMap::new();
+        let (ty, ti, tj) = (
+            crate::frame::ints(&sub, "year")?,
+            crate::frame::ints(&sub, "i")?,
+            crate::frame::ints(&sub, "j")?,
+        );
+        for r in 0..sub.height() {
+            let (Some(y), Some(i), Some(j)) = (ty[r], ti[r], tj[r]) else {
+                continue;
+            };
+            let other = if reporter.contains(&(i as i32)) { j } else { i };
+            counterparts
+                .entry(y as i32)
+                .or_default()
+                .insert(self.country(other as i32));
+        }
         let sub = sub.lazy();
         let both = sub
             .clone()
@@ -465,7 +571,7 @@ impl<'a> BaciLane<'a> {
         )
         .map_err(Error::polars("cannot tag the flows"))?
         .cache();
-        let flows = per_year(rows.clone())
+        let flows = per_year(rows.clone(), sides(&exporters)?)
             .collect()
             .map_err(Error::polars("cannot compute the flows"))?;
         let year = latest(&flows)?;
@@ -479,6 +585,8 @@ impl<'a> BaciLane<'a> {
             year,
             in_year,
             notes,
+            exporters,
+            counterparts,
         }))
     }
 
@@ -501,15 +609,30 @@ impl<'a> BaciLane<'a> {
                 && ((a.contains(&r.i) && b.contains(&r.j))
                     || (b.contains(&r.i) && a.contains(&r.j)))
         };
+        // Exports are known where the reporter is an exporter of the data, imports where the
+        // partner is.
+        let sides = |e: &Exporters| e.sides(&a, &|c: i32| b.contains(&c));
         let Some(Subset {
             flows,
             year,
             in_year,
-            notes,
-        }) = self.subset(&keep, &keep_row, ia().and(jb()), ib().and(ja()))?
+            mut notes,
+            exporters,
+            counterparts,
+        }) = self.subset(
+            &keep,
+            &keep_row,
+            ia().and(jb()),
+            ib().and(ja()),
+            years,
+            &sides,
+            &a,
+        )?
         else {
             return Ok(None);
         };
+        let facts = self.facts(reporter, Some(partner), &exporters, counterparts);
+        notes.splice(0..0, facts.notes());
         let top = in_year
             .clone()
             .filter(col("_dir").eq(lit("x")))
@@ -553,6 +676,36 @@ impl<'a> BaciLane<'a> {
             },
             notes,
         }))
+    }
+
+    /// What the data holds about a profile's question, for the coverage notes: the same
+    /// [`Facts`] as the general engine gathers (BACI rows are all reconciled; the reporter
+    /// never declares its own imports, and there are no partner-World rows).
+    fn facts(
+        &self,
+        reporter: &str,
+        partner: Option<&str>,
+        exporters: &Exporters,
+        mut counterparts: BTreeMap<i32, BTreeSet<String>>,
+    ) -> Facts {
+        let mut by_year: BTreeMap<i32, BTreeSet<String>> = BTreeMap::new();
+        for (y, c) in &exporters.0 {
+            by_year.entry(*y).or_default().insert(self.country(*c));
+        }
+        // Only the years of the question, as the general engine sees them.
+        by_year.retain(|y, _| counterparts.contains_key(y));
+        for y in by_year.keys() {
+            counterparts.entry(*y).or_default();
+        }
+        counterparts.retain(|y, _| by_year.contains_key(y));
+        Facts {
+            reporter: reporter.to_string(),
+            partners: partner.map(|p| vec![p.to_string()]),
+            exporters: by_year,
+            own_imports: BTreeSet::new(),
+            counterparts,
+            world_rows: false,
+        }
     }
 
     /// Product names from the BACI product tables given (empty without them), as `name`.
@@ -600,16 +753,28 @@ impl<'a> BaciLane<'a> {
         };
         // As the general engine tags rows: a row with the reporter on both sides (a domestic
         // flow, kept only with --keep-domestic) is its export and its import.
+        // Exports are known where the reporter is an exporter of the data; imports from the
+        // world where any other country is (from those exporters only).
+        let sides = |e: &Exporters| e.sides(&a, &|c: i32| !a.contains(&c));
         let Some(Subset {
             flows,
             year,
             in_year,
-            notes,
-        }) = self.subset(&keep, &keep_row, ia(), ja())?
+            mut notes,
+            exporters,
+            counterparts,
+        }) = self.subset(&keep, &keep_row, ia(), ja(), years, &sides, &a)?
         else {
             return Ok(None);
         };
+        let facts = self.facts(reporter, None, &exporters, counterparts);
+        notes.splice(0..0, facts.notes());
         let dir = |d: &str| col("_dir").eq(lit(d.to_string()));
+        let y = year.unwrap_or(i32::MIN);
+        // As the general engine's partner ranking: a partner's imports are known when it is
+        // an exporter of the data that year, exports when the reporter is.
+        let exports_known = exporters.of_year(y).any(|c| a.contains(&c));
+        let importers_known: Vec<String> = exporters.of_year(y).map(|c| self.country(c)).collect();
         let counterpart = self
             .named(
                 in_year
@@ -618,43 +783,54 @@ impl<'a> BaciLane<'a> {
                 &["cp"],
             )
             .filter(col("cp").neq(lit(WORLD)));
+        let null_f = || lit(NULL).cast(DataType::Float64);
         let partners = counterpart
             .group_by([col("cp").alias("partner")])
             .agg([
                 col("v").filter(dir("x")).sum().alias("exports"),
                 col("v").filter(dir("m")).sum().alias("imports"),
             ])
+            .with_columns([
+                lit(exports_known).alias("_kx"),
+                col("partner")
+                    .is_in(crate::analysis::set(&importers_known), false)
+                    .alias("_km"),
+            ])
+            .with_columns([
+                when(col("_kx"))
+                    .then(col("exports"))
+                    .otherwise(null_f())
+                    .alias("exports"),
+                when(col("_km"))
+                    .then(col("imports"))
+                    .otherwise(null_f())
+                    .alias("imports"),
+            ])
             .with_column((col("exports") + col("imports")).alias("turnover"))
-            .with_column((col("turnover") / col("turnover").sum()).alias("share"))
-            .sort_by_exprs(
-                [col("turnover"), col("partner")],
-                SortMultipleOptions::default().with_order_descending_multi([true, false]),
-            )
-            .with_row_index("rank", Some(1))
-            .limit(if n == 0 { u32::MAX } else { n as u32 })
             .select([
-                col("rank"),
                 col("partner"),
                 col("exports"),
                 col("imports"),
                 col("turnover"),
-                col("share"),
             ])
             .collect()
             .map_err(Error::polars("cannot compute the top partners"))?;
-        let concentration = hhi_of(
-            in_year
-                .filter(dir("x"))
-                .group_by([product().alias("product")])
-                .agg([col("v").sum().alias("value")]),
-            year,
-        )?;
+        let ranking = rank_partners(partners, Direction::Turnover, n)?;
+        let products = in_year
+            .filter(dir("x"))
+            .group_by([product().alias("code")])
+            .agg([col("v").sum().alias("value")])
+            .collect()
+            .map_err(Error::polars("cannot compute the products"))?;
+        let (concentration, hhi_note) = concentration_of(products, year)?;
         Ok(Some(Answer {
             value: Reporter {
                 flows,
-                top_partners: partners,
+                top_partners: ranking.frame,
+                ranked_by: ranking.by,
                 concentration,
                 year,
+                notes: ranking.note.into_iter().chain(hhi_note).collect(),
             },
             notes,
         }))
@@ -667,6 +843,61 @@ struct Subset {
     year: Option<i32>,
     in_year: LazyFrame,
     notes: Vec<String>,
+    exporters: Exporters,
+    /// The reporter's partners per year (canonical codes).
+    counterparts: BTreeMap<i32, BTreeSet<String>>,
+}
+
+/// `j` and `k` of the marker rows that carry the exporters of the data (codes are never
+/// negative).
+const MARKER: i32 = -1;
+
+/// The exporters of the data (BACI codes) per year.
+pub(crate) struct Exporters(Vec<(i32, i32)>);
+
+impl Exporters {
+    /// From the marker rows (`year`, `i`).
+    fn of(marks: &DataFrame) -> Result<Exporters> {
+        let years = crate::frame::ints(marks, "year")?;
+        let codes = crate::frame::ints(marks, "i")?;
+        let mut v: Vec<(i32, i32)> = years
+            .iter()
+            .zip(&codes)
+            .filter_map(|(y, c)| Some((((*y)?) as i32, ((*c)?) as i32)))
+            .collect();
+        v.sort();
+        v.dedup();
+        Ok(Exporters(v))
+    }
+
+    /// The exporters of `year`.
+    fn of_year(&self, year: i32) -> impl Iterator<Item = i32> + '_ {
+        self.0
+            .iter()
+            .filter(move |(y, _)| *y == year)
+            .map(|(_, c)| *c)
+    }
+
+    /// Per year: `_kx` the reporter (`codes`) is an exporter, `_km` a country `partner` accepts
+    /// is: the sides known without rows, as [`crate::analysis::known_sides`] defines them.
+    fn sides(&self, codes: &[i32], partner: &dyn Fn(i32) -> bool) -> Result<DataFrame> {
+        let mut years: Vec<i32> = self.0.iter().map(|(y, _)| *y).collect();
+        years.dedup();
+        let kx: Vec<bool> = years
+            .iter()
+            .map(|y| self.of_year(*y).any(|c| codes.contains(&c)))
+            .collect();
+        let km: Vec<bool> = years
+            .iter()
+            .map(|y| self.of_year(*y).any(partner))
+            .collect();
+        DataFrame::new_infer_height(vec![
+            Column::new("year".into(), years),
+            Column::new("_kx".into(), kx),
+            Column::new("_km".into(), km),
+        ])
+        .map_err(Error::polars("cannot list the exporters"))
+    }
 }
 
 /// A stage over the rows of one CSV input: (label, data, separator, columns) -> its result, or
@@ -747,23 +978,31 @@ fn world_rows(
     .map_err(Error::polars("cannot build the world table"))
 }
 
-/// The rows of a CSV input that `keep` keeps: `year`, `i`, `j`, `k`, `v` (US dollars).
+/// The rows of a CSV input that `keep` keeps: `year`, `i`, `j`, `k`, `v` (US dollars), then
+/// one marker row (`j`, `k` = [`MARKER`], no value) per exporter and year in `years`.
 fn kept_rows(
     label: &str,
     data: &read::Data,
     sep: u8,
     columns: &Columns,
     keep: &(dyn Fn(&Row) -> bool + Sync),
+    years: Option<&[i32]>,
 ) -> Result<Option<DataFrame>> {
+    /// The rows kept, and the (year, exporter) pairs seen.
+    type State = (Vec<Row>, Vec<(i32, i32)>);
     let states = baci_rows::scan(
         label,
         data,
         sep,
         columns,
-        Vec::new,
-        |s: &mut Vec<Row>, r| {
+        State::default,
+        |s: &mut State, r| {
+            // Rows are sorted by exporter in BACI: a pair is pushed when it changes.
+            if years.is_none_or(|ys| ys.contains(&r.t)) && s.1.last() != Some(&(r.t, r.i)) {
+                s.1.push((r.t, r.i));
+            }
             if keep(&r) {
-                s.push(r);
+                s.0.push(r);
             }
         },
     )?;
@@ -772,7 +1011,7 @@ fn kept_rows(
     };
     // In file order (the blocks come back in order), whatever the threads did; the columns are
     // filled block by block, each block freed once copied.
-    let n: usize = states.iter().map(Vec::len).sum();
+    let n: usize = states.iter().map(|s| s.0.len()).sum();
     let (mut t, mut i, mut j, mut k, mut v) = (
         Vec::with_capacity(n),
         Vec::with_capacity(n),
@@ -780,7 +1019,8 @@ fn kept_rows(
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
-    for block in states {
+    let mut exporters: Vec<(i32, i32)> = Vec::new();
+    for (block, seen) in states {
         for r in block {
             t.push(r.t);
             i.push(r.i);
@@ -788,6 +1028,16 @@ fn kept_rows(
             k.push(r.k);
             v.push(r.v.map(|v| v * baci::VALUE_UNIT));
         }
+        exporters.extend(seen);
+    }
+    exporters.sort();
+    exporters.dedup();
+    for (year, code) in exporters {
+        t.push(year);
+        i.push(code);
+        j.push(MARKER);
+        k.push(MARKER);
+        v.push(None);
     }
     DataFrame::new_infer_height(vec![
         Column::new("year".into(), t),

@@ -72,6 +72,15 @@ impl Profile {
             Profile::Reporter { answer, .. } => &answer.flows,
         }
     }
+
+    /// What the answer itself says about its figures (a ranking by another measure, a
+    /// concentration without product detail).
+    pub fn notes(&self) -> &[String] {
+        match self {
+            Profile::Pair { .. } => &[],
+            Profile::Reporter { answer, .. } => &answer.notes,
+        }
+    }
 }
 
 /// A profile with the currency of its figures and the notes the reader must see (rows left
@@ -133,6 +142,7 @@ pub fn profile(ds: Dataset, filters: &Filters, n: usize, engine: Engine) -> Resu
             if profile.flows().height() == 0 {
                 return Err(absent_or_no_trade(&lane, &reporter, filters)?);
             }
+            notes.splice(0..0, profile.notes().iter().cloned());
             notes.push(format!("sources: {}", notes::file_sources(&ds)));
             return Ok(ProfileAnswer {
                 profile,
@@ -174,7 +184,9 @@ pub fn profile(ds: Dataset, filters: &Filters, n: usize, engine: Engine) -> Resu
             &q.data_years,
         ));
     }
-    let mut notes = notes::question_notes(&ds, &q)?;
+    let mut notes = profile.notes().to_vec();
+    notes.extend(super::coverage::notes(&ds, &q)?);
+    notes.extend(notes::question_notes(&ds, &q)?);
     notes.push(format!("sources: {}", notes::sources(&ds)?));
     Ok(ProfileAnswer {
         profile,
@@ -205,7 +217,8 @@ pub fn world(ds: Dataset, years: Option<&str>, engine: Engine) -> Result<Answer<
         None => {
             let ds = ds.materialise()?;
             let value = general::world(ds.lf.clone(), years.as_deref())?;
-            let mut notes = notes::left_out_notes(&ds)?;
+            let mut notes = super::coverage::world_table_notes(&ds, years.as_deref())?;
+            notes.extend(notes::left_out_notes(&ds)?);
             notes.push(format!("sources: {}", notes::sources(&ds)?));
             Answer { value, notes }
         }

@@ -13,7 +13,8 @@ use crate::schema::{WORLD, flow};
 use crate::{Dataset, Error, Result};
 
 /// Declared flows by product in one year: `country` (the declaring side), `dir` (`x` exports,
-/// `m` imports), `partner`, `product`, `value`, `quantity`, `quantity_unit`. Products at their
+/// `m` imports), `partner`, `product`, `value`, `quantity`, `quantity_unit`, `rec` (a
+/// reconciled row: the exporter's export and the importer's import at once). Products at their
 /// leaves, or at exactly `level` digits. For each country and direction, partner `WLD` rows are
 /// used where present, else the sum over partners, never both.
 pub fn declared(lf: LazyFrame, year: i32, level: Option<i32>) -> LazyFrame {
@@ -26,45 +27,49 @@ pub fn declared(lf: LazyFrame, year: i32, level: Option<i32>) -> LazyFrame {
         Some(l) => base.filter(col("product_level").eq(lit(l))),
         None => leaves(base),
     };
-    let x = base
-        .clone()
-        .filter(col("flow").eq(lit(flow::EXPORT)))
-        .select([
-            col("reporter").alias("country"),
-            lit("x").alias("dir"),
-            col("partner"),
+    declared_rows(base)
+}
+
+/// Declared flows in one year as [`declared`] gives them, over the top-level codes (`TOTAL`
+/// where the data has it, else the shortest code of each branch): each flow once, whether or
+/// not the data details products. The aggregate indicators are computed from these.
+pub fn declared_totals(lf: LazyFrame, year: i32) -> LazyFrame {
+    declared_rows(super::top_level(usable(lf)).filter(col("year").eq(lit(year))))
+}
+
+fn declared_rows(base: LazyFrame) -> LazyFrame {
+    let side = |keep: Expr, country: &str, dir: &str, partner: &str| {
+        base.clone().filter(keep).select([
+            col(country).alias("country"),
+            lit(dir.to_string()).alias("dir"),
+            col(partner).alias("partner"),
             col("product"),
             col("value"),
             col("quantity"),
             col("quantity_unit"),
-        ]);
-    let m_own = base
-        .clone()
-        .filter(
-            col("flow")
-                .eq(lit(flow::IMPORT))
-                .and(col("reconciled").not()),
-        )
-        .select([
-            col("reporter").alias("country"),
-            lit("m").alias("dir"),
-            col("partner"),
-            col("product"),
-            col("value"),
-            col("quantity"),
-            col("quantity_unit"),
-        ]);
-    let m_rec = base
-        .filter(col("flow").eq(lit(flow::EXPORT)).and(col("reconciled")))
-        .select([
-            col("partner").alias("country"),
-            lit("m").alias("dir"),
-            col("reporter").alias("partner"),
-            col("product"),
-            col("value"),
-            col("quantity"),
-            col("quantity_unit"),
-        ]);
+            col("reconciled").alias("rec"),
+        ])
+    };
+    let x = side(
+        col("flow").eq(lit(flow::EXPORT)),
+        "reporter",
+        "x",
+        "partner",
+    );
+    let m_own = side(
+        col("flow")
+            .eq(lit(flow::IMPORT))
+            .and(col("reconciled").not()),
+        "reporter",
+        "m",
+        "partner",
+    );
+    let m_rec = side(
+        col("flow").eq(lit(flow::EXPORT)).and(col("reconciled")),
+        "partner",
+        "m",
+        "reporter",
+    );
     let all = concat([x, m_own, m_rec], UnionArgs::default()).expect("same schema");
     let w = col("partner").eq(lit(WORLD));
     all.with_column(
@@ -180,7 +185,11 @@ pub fn hhi(values: LazyFrame, value: &str) -> LazyFrame {
     values
         .filter(v.clone().gt(lit(0.0)))
         .select([
-            ((v.clone() / v.clone().sum()).pow(2)).sum().alias("hhi"),
+            // Nothing to be concentrated over: no index (not 0).
+            when(v.clone().count().gt(lit(0)))
+                .then(((v.clone() / v.clone().sum()).pow(2)).sum())
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("hhi"),
             v.count().cast(DataType::Float64).alias("n"),
         ])
         .with_column(
@@ -212,36 +221,70 @@ pub const INDICATORS: [&str; 17] = [
     "grubel_lloyd_aggregate",
 ];
 
+/// The indicators that need product detail: without it (a file of totals), they are not
+/// computed and [`indicator_notes`] says so.
+pub const PRODUCT_LEVEL: [&str; 4] = [
+    "products_exported",
+    "hhi_products_exports",
+    "hhi_products_exports_normalised",
+    "trade_complementarity",
+];
+
 /// Scalar indicators for a reporter and its partners in one year: one row with the columns of
-/// [`INDICATORS`]. See the README for each formula and denominator.
-pub fn indicators(d: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame {
+/// [`INDICATORS`], then `_detail` (whether the reporter's exports and imports with the partners
+/// are detailed by product) and `_gl_totals` (whether the aggregate Grubel-Lloyd index was
+/// computed from totals). See the README for each formula and denominator.
+///
+/// `totals` ([`declared_totals`]) gives the aggregates (flows, shares, intensity, partner
+/// concentration, and the aggregate Grubel-Lloyd index when products are not detailed);
+/// `detail` ([`declared`]) the product-level indicators. A flow is known when rows carry it or
+/// its declarer is in the data (see [`crate::analysis::known_sides`]); an unknown flow, and
+/// every indicator that needs it, is empty, never zero.
+pub fn indicators(
+    totals: LazyFrame,
+    detail: LazyFrame,
+    reporter: &str,
+    partners: &Partners,
+) -> LazyFrame {
     // Every indicator reads the same declared flows: compute them once.
-    let d = d.cache();
+    let t = totals.cache();
+    let d = detail.cache();
     let r = || col("country").eq(lit(reporter.to_string()));
-    let sum_of = |filter: Expr, name: &str| {
-        d.clone()
-            .filter(filter)
-            .select([col("value").sum().alias(name)])
+    let rec = || col("rec");
+    // A sum and the number of rows it adds (`n_` + name).
+    let sum_of = |lf: &LazyFrame, filter: Expr, name: &str| {
+        lf.clone().filter(filter).select([
+            col("value").sum().alias(name),
+            len().alias(format!("n_{name}")),
+        ])
     };
-    let x_ij = sum_of(r().and(is_x()).and(in_partners(partners)), "x_ij");
-    let m_ij = sum_of(r().and(is_m()).and(in_partners(partners)), "m_ij");
-    let x_i = sum_of(r().and(is_x()), "x_i");
-    let m_i = sum_of(r().and(is_m()), "m_i");
-    let x_w = sum_of(is_x(), "x_w");
+    let count = |lf: &LazyFrame, filter: Expr, name: &str| {
+        lf.clone().filter(filter).select([len().alias(name)])
+    };
     // Partner imports (as declared by the partners, or reconciled).
     let partner_country = match partners {
         Partners::World => col("country").neq(lit(reporter.to_string())),
         Partners::Some(list) => col("country").is_in(set(list), false),
     };
-    let m_j = sum_of(partner_country.clone().and(is_m()), "m_j");
-    let m_w = sum_of(is_m(), "m_w");
+    let x_ij = sum_of(&t, r().and(is_x()).and(in_partners(partners)), "x_ij");
+    let m_ij = sum_of(&t, r().and(is_m()).and(in_partners(partners)), "m_ij");
+    let x_i = sum_of(&t, r().and(is_x()), "x_i");
+    let m_i = sum_of(&t, r().and(is_m()), "m_i");
+    let x_w = sum_of(&t, is_x(), "x_w");
+    let m_j = sum_of(&t, partner_country.clone().and(is_m()), "m_j");
+    let m_w = sum_of(&t, is_m(), "m_w");
+    // Who declares: the reporter its own imports; the partners (or, for the world, any other
+    // country) their exports as reconciled rows, which are the reporter's imports from them.
+    let own_m = count(&t, r().and(is_m()).and(rec().not()), "_own_m");
+    let rec_j = count(&t, partner_country.clone().and(is_x()).and(rec()), "_rec_j");
+    let rec_other = count(&t, r().not().and(is_x()).and(rec()), "_rec_other");
     let prod_x = d
         .clone()
         .filter(r().and(is_x()).and(in_partners(partners)))
         .group_by([col("product")])
         .agg([col("value").sum()]);
     let partner_of = |c: &str| {
-        d.clone()
+        t.clone()
             .filter(r().and(col("dir").eq(lit(c.to_string()))))
             .group_by([col("partner")])
             .agg([col("value").sum()])
@@ -259,6 +302,9 @@ pub fn indicators(d: LazyFrame, reporter: &str, partners: &Partners) -> LazyFram
         col("hhi").alias("hhi_partners_exports"),
         col("hhi_normalised").alias("hhi_partners_exports_normalised"),
     ]);
+    // Product detail of both sides with the partners: the reporter's exports, its imports.
+    let detail_x = count(&d, r().and(is_x()).and(in_partners(partners)), "_dx");
+    let detail_m = count(&d, r().and(is_m()).and(in_partners(partners)), "_dm");
     // Trade complementarity: 100 * (1 - sum_k |m_jk - x_ik| / 2) with shares of each total.
     let xs = d
         .clone()
@@ -296,26 +342,128 @@ pub fn indicators(d: LazyFrame, reporter: &str, partners: &Partners) -> LazyFram
             / (col("exports") + col("imports")).sum(),
     )
     .otherwise(lit(NULL).cast(DataType::Float64))
-    .alias("grubel_lloyd_aggregate")]);
-    let parts = [x_ij, m_ij, x_i, m_i, x_w, m_j, m_w, hx, hp, tc, gl];
+    .alias("_gl_products")]);
+    let parts = [
+        x_ij, m_ij, x_i, m_i, x_w, m_j, m_w, own_m, rec_j, rec_other, hx, hp, detail_x, detail_m,
+        tc, gl,
+    ];
     let wide = concat_lf_horizontal(parts, HConcatOptions::default()).expect("one-row frames");
-    let div = |a: Expr, b: Expr| {
-        when(b.clone().gt(lit(0.0)))
-            .then(a / b)
-            .otherwise(lit(NULL).cast(DataType::Float64))
+    let null_f = || lit(NULL).cast(DataType::Float64);
+    let has = |c: &str| col(c).gt(lit(0));
+    let known = |name: &str, when_known: Expr| {
+        when(when_known)
+            .then(col(name))
+            .otherwise(null_f())
+            .alias(name)
     };
+    let exports_known = || has("n_x_i");
+    let wide = wide.with_columns([
+        known("x_ij", exports_known()),
+        known("x_i", exports_known()),
+        known("m_ij", has("n_m_ij").or(has("_own_m")).or(has("_rec_j"))),
+        known("m_i", has("n_m_i").or(has("_own_m")).or(has("_rec_other"))),
+        known("x_w", has("n_x_w")),
+        known("m_j", has("n_m_j")),
+        known("m_w", has("n_m_w")),
+        // The reporter's exports and imports with the partners both detailed by product.
+        has("_dx").and(has("_dm")).alias("_detail"),
+    ]);
+    let div = |a: Expr, b: Expr| when(b.clone().gt(lit(0.0))).then(a / b).otherwise(null_f());
+    // Without product detail of both sides, the aggregate Grubel-Lloyd index is computed over
+    // the total exports and imports: sum(X+M-|X-M|)/sum(X+M) with one term.
+    let gl_totals = (col("x_ij") + col("m_ij") - (col("x_ij") - col("m_ij")).abs())
+        / (col("x_ij") + col("m_ij"));
     let wide = wide.with_columns([
         div(col("x_ij"), col("x_i")).alias("export_share"),
         div(col("m_ij"), col("m_i")).alias("import_share"),
         // Trade intensity: (X_ij / X_i) / (M_j / M_w).
         div(div(col("x_ij"), col("x_i")), div(col("m_j"), col("m_w"))).alias("trade_intensity"),
+        when(col("_detail"))
+            .then(col("_gl_products"))
+            .when((col("x_ij") + col("m_ij")).gt(lit(0.0)))
+            .then(gl_totals)
+            .otherwise(null_f())
+            .alias("grubel_lloyd_aggregate"),
+        col("_detail")
+            .not()
+            .and((col("x_ij") + col("m_ij")).gt(lit(0.0)))
+            .alias("_gl_totals"),
+        // Product-level indicators need the reporter's exports detailed by product.
+        when(has("_dx"))
+            .then(col("products_exported"))
+            .otherwise(null_f())
+            .alias("products_exported"),
     ]);
     wide.select(
         INDICATORS
             .iter()
             .map(|n| col(*n).cast(DataType::Float64))
+            .chain([col("_detail"), col("_gl_totals")])
             .collect::<Vec<_>>(),
     )
+}
+
+/// Why indicators of a row of [`indicators`] are empty, and how the aggregate Grubel-Lloyd
+/// index was computed, in words for the reader: `get` reads an indicator, `detail` and
+/// `gl_totals` are the row's `_detail` and `_gl_totals`; `who` names the reporter and `with`
+/// the partners ("Botswana", "the world").
+pub fn indicator_notes(
+    get: &dyn Fn(&str) -> Option<f64>,
+    detail: bool,
+    gl_totals: bool,
+    who: &str,
+    with: &str,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let empty = |names: &[&str]| -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| get(n).is_none())
+            .map(|n| n.to_string())
+            .collect()
+    };
+    if get("x_i").is_none() {
+        notes.push(format!(
+            "not computed: {} need {who}'s exports, which are not in the data",
+            empty(&["x_ij", "x_i", "export_share", "trade_intensity"]).join(", ")
+        ));
+    }
+    if get("m_ij").is_none() {
+        let mut names = empty(&["m_ij", "import_share"]);
+        if !gl_totals && get("grubel_lloyd_aggregate").is_none() {
+            names.push("grubel_lloyd_aggregate".into());
+        }
+        notes.push(format!(
+            "not computed: {} need {who}'s imports from {with}, which are not in the data",
+            names.join(", ")
+        ));
+    }
+    let product_level = empty(&PRODUCT_LEVEL);
+    if !detail && !product_level.is_empty() && get("x_i").is_some() {
+        notes.push(format!(
+            "not computed: {} need product detail, and the data gives {who}'s trade with {with} \
+             as totals only (or one side only)",
+            product_level.join(", ")
+        ));
+    }
+    if gl_totals {
+        notes.push(
+            "grubel_lloyd_aggregate is computed from total exports and imports (no product \
+             detail): 1 - |X - M| / (X + M), an upper bound of the index over products"
+                .into(),
+        );
+    }
+    if get("m_j").is_none() && get("x_i").is_some() {
+        let whose = if with == "the world" {
+            "the other countries".to_string()
+        } else {
+            with.to_string()
+        };
+        notes.push(format!(
+            "not computed: trade_intensity needs the imports of {whose}, which are not in the data"
+        ));
+    }
+    notes
 }
 
 /// Marginal intra-industry trade (Brülhart's B) per product between two years' detail frames
@@ -577,13 +725,13 @@ mod tests {
                 let cum = floats(&ranked, "cumulative_share").unwrap();
                 prop_assert!((cum.last().unwrap().unwrap() - 1.0).abs() < 1e-9);
             }
-            let d = declared(lf, 2020, None);
+            let d = declared(lf.clone(), 2020, None);
             let detail = product_detail(d.clone(), "KAZ", &Partners::Some(vec!["MEX".into()]))
                 .collect().unwrap();
             for gl in floats(&detail, "grubel_lloyd").unwrap().into_iter().flatten() {
                 prop_assert!((0.0..=1.0).contains(&gl));
             }
-            let ind = indicators(d, "KAZ", &Partners::Some(vec!["MEX".into()])).collect().unwrap();
+            let ind = indicators(declared_totals(lf, 2020), d, "KAZ", &Partners::Some(vec!["MEX".into()])).collect().unwrap();
             let n = floats(&ind, "products_exported").unwrap()[0];
             if let (Some(h), Some(n)) = (floats(&ind, "hhi_products_exports").unwrap()[0], n) {
                 prop_assert!(h >= 1.0 / n - 1e-12 && h <= 1.0 + 1e-12, "H = {} N = {}", h, n);

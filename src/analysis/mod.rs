@@ -9,6 +9,7 @@
 pub mod answers;
 pub mod baci_lane;
 mod composition;
+pub mod coverage;
 pub mod door;
 pub mod indicators;
 pub mod notes;

@@ -3,7 +3,9 @@
 
 use polars::prelude::*;
 
-use crate::analysis::answers::{Pair, Reporter, hhi_of, keep_years, latest};
+use crate::analysis::answers::{
+    Pair, Reporter, concentration_of, keep_years, latest, rank_partners,
+};
 use crate::analysis::{self as engine, By, Direction, GroupBy, Partners, Ranking};
 use crate::error::{Error, Result};
 
@@ -126,47 +128,47 @@ pub fn reporter(
     let flows = flows(lf.clone(), reporter, &Partners::World, years)?;
     let year = latest(&flows)?;
     let y = year.unwrap_or(i32::MIN);
-    let ranked = engine::partners(
-        lf.clone(),
-        reporter,
-        &Partners::World,
-        y,
-        Direction::Turnover,
-    );
-    let ranked = if n > 0 {
-        ranked.limit(n as u32)
-    } else {
-        ranked
-    };
-    let top_partners = collect(
-        ranked.select([
-            col("rank"),
+    let ranked = collect(
+        engine::partners(
+            lf.clone(),
+            reporter,
+            &Partners::World,
+            y,
+            Direction::Turnover,
+        )
+        .select([
             col("partner"),
             col("exports"),
             col("imports"),
             col("turnover"),
-            col("share"),
         ]),
         "the top partners",
     )?;
-    let products = engine::top(
-        lf,
-        reporter,
-        &Partners::World,
-        Ranking {
-            direction: Direction::Exports,
-            by: By::Product,
-            year: y,
-            level: None,
-            n: 0,
-        },
-    )
-    .select([col("value")]);
+    let ranking = rank_partners(ranked, Direction::Turnover, n)?;
+    let products = collect(
+        engine::top(
+            lf,
+            reporter,
+            &Partners::World,
+            Ranking {
+                direction: Direction::Exports,
+                by: By::Product,
+                year: y,
+                level: None,
+                n: 0,
+            },
+        )
+        .select([col("code"), col("value")]),
+        "the products",
+    )?;
+    let (concentration, hhi_note) = concentration_of(products, year)?;
     Ok(Reporter {
         flows,
-        top_partners,
-        concentration: hhi_of(products, year)?,
+        top_partners: ranking.frame,
+        ranked_by: ranking.by,
+        concentration,
         year,
+        notes: ranking.note.into_iter().chain(hhi_note).collect(),
     })
 }
 

@@ -125,6 +125,13 @@ pub fn top(lf: LazyFrame, reporter: &str, partners: &Partners, ranking: Ranking)
 }
 
 /// A reporter's partners ranked by exports, imports and turnover in `year`.
+///
+/// A partner's exports (imports) are known when the reporter declares its exports (imports)
+/// partner by partner that year, or, for imports, when the partner's exports are reconciled
+/// rows in the data ([`declarers`]); then a partner without rows had none (zero). Otherwise the
+/// figure is unknown (empty), and so are the turnover and balance that need it. Partners are
+/// sorted by `by`, unknown last; see [`super::answers::rank_partners`] for a ranking that
+/// says what it is by.
 pub fn partners(
     lf: LazyFrame,
     reporter: &str,
@@ -137,7 +144,7 @@ pub fn partners(
         .filter(col("counterpart").neq(lit(WORLD)));
     // Reported turnover rows (press releases) count for partners without directional data.
     let d = directions(reporter, within);
-    let turnover_rows = top_level(usable(lf))
+    let turnover_rows = top_level(usable(lf.clone()))
         .filter(d.turnover.and(col("year").eq(lit(year))))
         .with_column(
             when(col("reporter").eq(lit(reporter.to_string())))
@@ -147,12 +154,30 @@ pub fn partners(
         )
         .group_by([col("counterpart")])
         .agg([col("value").sum().alias("reported_turnover")]);
+    // Who declares what this year: the reporter's own sides, and the exporters whose
+    // reconciled rows are the reporter's imports from them.
+    let decl = declarers(lf, true).filter(col("year").eq(lit(year)));
+    let what = |w: &str| col("what").eq(lit(w.to_string()));
+    let own = decl
+        .clone()
+        .filter(col("country").eq(lit(reporter.to_string())))
+        .select([
+            what("x").any(true).alias("_kx"),
+            what("m").any(true).alias("_rm"),
+        ])
+        .with_column(lit(1i32).alias("_one"));
+    let rec_exporters = decl
+        .filter(what("xr"))
+        .select([col("country").alias("counterpart"), lit(true).alias("_px")])
+        .unique(None, UniqueKeepStrategy::Any);
     let dir = |d: &str| col("_dir").eq(lit(d.to_string()));
     let sort_col = match by {
         Direction::Exports => "exports",
         Direction::Imports => "imports",
         Direction::Turnover => "turnover",
     };
+    let null_f = || lit(NULL).cast(DataType::Float64);
+    let both = || col("_kx").and(col("_km"));
     rows.group_by([col("counterpart")])
         .agg([
             col("value").filter(dir("x")).sum().alias("exports"),
@@ -167,17 +192,56 @@ pub fn partners(
                 ..JoinArgs::new(JoinType::Full)
             },
         )
+        .with_column(lit(1i32).alias("_one"))
+        .join(
+            own,
+            [col("_one")],
+            [col("_one")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            rec_exporters,
+            [col("counterpart")],
+            [col("counterpart")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            col("_kx").fill_null(lit(false)),
+            col("_rm")
+                .fill_null(lit(false))
+                .or(col("_px").fill_null(lit(false)))
+                .alias("_km"),
+        ])
+        .with_columns([
+            when(col("_kx"))
+                .then(col("exports").fill_null(lit(0.0)))
+                .otherwise(null_f())
+                .alias("exports"),
+            when(col("_km"))
+                .then(col("imports").fill_null(lit(0.0)))
+                .otherwise(null_f())
+                .alias("imports"),
+        ])
         .with_column(
             when(col("reported_turnover").is_not_null())
                 .then(col("reported_turnover"))
-                .otherwise(col("exports").fill_null(lit(0.0)) + col("imports").fill_null(lit(0.0)))
+                .when(both())
+                .then(col("exports") + col("imports"))
+                .otherwise(null_f())
                 .alias("turnover"),
         )
         .with_column(
-            (col("exports").fill_null(lit(0.0)) - col("imports").fill_null(lit(0.0)))
+            when(both())
+                .then(col("exports") - col("imports"))
+                .otherwise(null_f())
                 .alias("balance"),
         )
-        .filter(col(sort_col).is_not_null())
+        .filter(
+            col("exports")
+                .is_not_null()
+                .or(col("imports").is_not_null())
+                .or(col("turnover").is_not_null()),
+        )
         .with_column((col(sort_col) / col(sort_col).sum()).alias("share"))
         .sort_by_exprs(
             [col(sort_col), col("counterpart")],

@@ -170,3 +170,81 @@ pub(crate) fn tag(rows: LazyFrame, d: &Directions) -> LazyFrame {
         .with_column(lit("m").alias("_dir"));
     concat([once, again], UnionArgs::default()).expect("same schema")
 }
+
+/// Who declares which side of the flows, per year: `year`, `country`, `what`, one row each.
+/// `x`: the country declares its exports; `m`: it declares its imports (its own import
+/// records); `xr`: its exports are reconciled rows (BACI), each of which is also the
+/// importer's import from it. With `by_partner`, only records partner by partner count: a
+/// World total says what the country traded in all, not with any one partner.
+///
+/// A declarer lists every partner it traded with, so a partner it does not list had no such
+/// trade that year: that figure is zero. A side nobody declares is unknown (empty), never zero.
+pub(crate) fn declarers(lf: LazyFrame, by_partner: bool) -> LazyFrame {
+    let mut rows = lf.filter(
+        usable_expr()
+            .and(col("reporter").neq(lit(WORLD)))
+            .and(col("partner").is_not_null()),
+    );
+    if by_partner {
+        rows = rows.filter(col("partner").neq(lit(WORLD)));
+    }
+    let rec = col("reconciled");
+    let pick = |keep: Expr, what: &str| {
+        rows.clone().filter(keep).select([
+            col("year"),
+            col("reporter").alias("country"),
+            lit(what.to_string()).alias("what"),
+        ])
+    };
+    concat(
+        [
+            pick(is_flow(flow::EXPORT), "x"),
+            pick(is_flow(flow::IMPORT).and(rec.clone().not()), "m"),
+            pick(is_flow(flow::EXPORT).and(rec), "xr"),
+        ],
+        UnionArgs::default(),
+    )
+    .expect("same schema")
+    .unique(None, UniqueKeepStrategy::Any)
+}
+
+/// Per year: whether the reporter's exports to the partners (`_kx`) and imports from them
+/// (`_km`) are known from [`declarers`], even where no row carries them. Exports: the reporter
+/// declares its exports. Imports: it declares its imports, or one of the partners (for the
+/// world: any other country) is an exporter whose reconciled rows the data holds.
+pub(crate) fn known_sides(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame {
+    let by_partner = *partners != Partners::World;
+    let is_r = || col("country").eq(lit(reporter.to_string()));
+    let is_p = match partners {
+        Partners::World => is_r().not(),
+        Partners::Some(p) => col("country").is_in(set(p), false),
+    };
+    let what = |w: &str| col("what").eq(lit(w.to_string()));
+    declarers(lf, by_partner).group_by([col("year")]).agg([
+        is_r().and(what("x")).any(true).alias("_kx"),
+        is_r()
+            .and(what("m"))
+            .or(is_p.and(what("xr")))
+            .any(true)
+            .alias("_km"),
+    ])
+}
+
+/// [`known_sides`] joined to a frame with a `year` column (`false` for years nobody declares).
+pub(crate) fn with_known_sides(
+    lf: LazyFrame,
+    data: LazyFrame,
+    reporter: &str,
+    partners: &Partners,
+) -> LazyFrame {
+    lf.join(
+        known_sides(data, reporter, partners),
+        [col("year")],
+        [col("year")],
+        JoinArgs::new(JoinType::Left),
+    )
+    .with_columns([
+        col("_kx").fill_null(lit(false)),
+        col("_km").fill_null(lit(false)),
+    ])
+}

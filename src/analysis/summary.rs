@@ -12,12 +12,16 @@ use crate::schema::{WORLD, flow};
 /// Turnover is the reported turnover where one exists, else exports + imports (derived).
 /// Balance and coverage need both directions; coverage is empty when imports are zero.
 /// Growth is empty when the previous calendar year is not in the data.
+///
+/// A direction is known when rows carry it or its declarer is in the data ([`known_sides`]:
+/// a reporter that declares its exports and lists no row for the partner exported nothing to
+/// it); a direction nobody declares is empty, never zero.
 pub fn summary(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame {
     let dir = |d: &str| col("_dir").eq(lit(d.to_string()));
     let sum = |d: &str| col("value").filter(dir(d)).sum();
     let n = |d: &str| dir(d).cast(DataType::UInt32).sum();
     let der = |d: &str| col("derived").filter(dir(d)).any(true);
-    let per_year = directed(lf, reporter, partners)
+    let per_year = directed(lf.clone(), reporter, partners)
         .group_by([col("year")])
         .agg([
             sum("x").alias("x"),
@@ -30,11 +34,14 @@ pub fn summary(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame 
             der("m").alias("dm"),
             der("t").alias("dt"),
         ]);
+    let per_year = with_known_sides(per_year, lf, reporter, partners);
     let has = |c: &str| col(c).gt(lit(0));
     let null_f = || lit(NULL).cast(DataType::Float64);
-    let exports = when(has("nx")).then(col("x")).otherwise(null_f());
-    let imports = when(has("nm")).then(col("m")).otherwise(null_f());
-    let both = has("nx").and(has("nm"));
+    let kx = || has("nx").or(col("_kx"));
+    let km = || has("nm").or(col("_km"));
+    let exports = when(kx()).then(col("x")).otherwise(null_f());
+    let imports = when(km()).then(col("m")).otherwise(null_f());
+    let both = kx().and(km());
     let turnover = when(has("nt"))
         .then(col("t"))
         .when(both.clone())
@@ -235,6 +242,21 @@ impl WorldRanking {
             )),
         }
     }
+}
+
+/// The change from `first` to `last` as a fraction: `(last - first) / |first|`; `None` when
+/// `first` is zero or either figure is not finite.
+///
+/// The denominator is the size of the base, not the base: on a negative base (a deficit) the
+/// sign of the change is then the sign of `last - first`, so a deficit that deepens from
+/// -125.8M to -248.0M is a change of -97.1% (the balance went down), and one that narrows to
+/// -50M is +60.3%. Dividing by the signed base would print +97.1% for the deepening deficit,
+/// the opposite of what a reader sees in the two figures. Leaving the cell empty would hide a
+/// figure the reader can check. This is the one rule for every change % (compare, key
+/// figures, narrative, charts), stated in the README and the report's method notes.
+pub fn change_pct(first: f64, last: f64) -> Option<f64> {
+    let c = (last - first) / first.abs();
+    (first != 0.0 && c.is_finite()).then_some(c)
 }
 
 /// Compound annual growth rate between the first and last year with a positive value.

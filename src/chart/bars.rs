@@ -117,7 +117,8 @@ pub(crate) fn draw_flows<DB: DrawingBackend>(
     ] {
         let has =
             |derived: bool| (0..n).any(|i| values[i].is_some() && d.is_derived(i, flow) == derived);
-        if has(false) || !has(true) {
+        // A flow with no bar has no legend entry: a one-sided file draws exports only.
+        if has(false) {
             legend.push(Legend::new(name, colour, Mark::Swatch));
         }
         if has(true) {
@@ -150,12 +151,75 @@ pub(crate) fn draw_flows<DB: DrawingBackend>(
     let (t, labels) = value_axis(vals, &spec.currency);
     plot.x0 += cv.widest(&labels, 24.0, Weight::Normal) + cv.px(22.0);
     let has_balance_row = d.balance.iter().any(Option::is_some) || only_turnover.iter().any(|b| *b);
-    plot.y1 -= cv.px(if has_balance_row { 96.0 } else { 52.0 });
+    // How the balance row fits under the years: "balance -$125.8M" under each year when it
+    // fits, else the figures alone (smaller if need be) after a "Balance" row label, else on
+    // two staggered lines; a figure is never cut short.
+    let gw = f64::from(plot.w()) / n.max(1) as f64;
+    let balances: Vec<Option<String>> = d
+        .balance
+        .iter()
+        .map(|b| b.map(|b| money(b, &spec.currency)))
+        .collect();
+    let balance_size = if gw > f64::from(cv.px(300.0)) {
+        24.0
+    } else {
+        19.0
+    };
+    let widest_at = |size: f64, words: bool| {
+        balances
+            .iter()
+            .flatten()
+            .map(|b| {
+                let text = if words {
+                    format!("balance {b}")
+                } else {
+                    b.clone()
+                };
+                cv.text_w(&text, size, Weight::Bold)
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    let room = |span: f64| (span as i32 - cv.px(8.0)).max(cv.px(40.0));
+    // Readable sizes first: two staggered lines at 17 px read better than one at 13.
+    let fits = |size: f64, span: f64| widest_at(size, false) <= room(span);
+    let layout = if widest_at(balance_size, true) <= room(gw) {
+        BalanceRow::Words(balance_size)
+    } else if let Some(size) = [balance_size, 17.0].into_iter().find(|s| fits(*s, gw)) {
+        BalanceRow::Figures(size)
+    } else if let Some(size) = [balance_size, 17.0, 15.0]
+        .into_iter()
+        .find(|s| fits(*s, 2.0 * gw))
+    {
+        BalanceRow::Staggered(size)
+    } else if fits(13.0, gw) {
+        BalanceRow::Figures(13.0)
+    } else {
+        BalanceRow::Staggered(13.0)
+    };
+    let extra = if matches!(layout, BalanceRow::Staggered(_)) {
+        28.0
+    } else {
+        0.0
+    };
+    plot.y1 -= cv.px(if has_balance_row { 96.0 + extra } else { 52.0 });
     plot.y0 += cv.px(40.0); // room for the labels above the tallest bar
     let ys = Linear::new(t[0], *t.last().unwrap_or(&1.0), plot.y1, plot.y0);
     cv.y_grid(plot, &ys, &t, &labels)?;
+    if !matches!(layout, BalanceRow::Words(_)) && balances.iter().any(Option::is_some) {
+        // The row's name, once, in the axis labels' column.
+        let gutter = plot.x0 - cv.px(64.0) - cv.px(10.0);
+        cv.text(
+            &cv.fit("Balance", 19.0, Weight::Bold, gutter),
+            (plot.x0 - cv.px(10.0), plot.y1 + cv.px(52.0)),
+            19.0,
+            Weight::Bold,
+            c.text,
+            HPos::Right,
+            VPos::Top,
+        )?;
+    }
 
-    let gw = f64::from(plot.w()) / n.max(1) as f64;
     let bw = (gw * 0.3).min(f64::from(cv.px(170.0))) as i32;
     let gap = cv.px(6.0);
     let label_size = if gw > f64::from(cv.px(260.0)) {
@@ -231,21 +295,19 @@ pub(crate) fn draw_flows<DB: DrawingBackend>(
             }
         }
         // The balance, under the year: the gap between the two bars, in words.
-        let row_y = plot.y1 + cv.px(52.0);
-        let max_w = (gw as i32 - cv.px(8.0)).max(cv.px(40.0));
-        let size = if gw > f64::from(cv.px(300.0)) {
-            24.0
-        } else {
-            19.0
-        };
-        if let Some(b) = d.balance[i] {
+        let mut row_y = plot.y1 + cv.px(52.0);
+        let max_w = room(gw);
+        let size = balance_size;
+        if let (Some(b), Some(figure)) = (d.balance[i], &balances[i]) {
             let colour = if b < 0.0 { c.deficit } else { c.surplus };
-            let text = cv.fit(
-                &format!("balance {}", money(b, &spec.currency)),
-                size,
-                Weight::Bold,
-                max_w,
-            );
+            let (text, size) = match layout {
+                BalanceRow::Words(size) => (format!("balance {figure}"), size),
+                BalanceRow::Figures(size) => (figure.clone(), size),
+                BalanceRow::Staggered(size) => {
+                    row_y += cv.px(28.0) * (i % 2) as i32;
+                    (cv.fit(figure, size, Weight::Bold, room(2.0 * gw)), size)
+                }
+            };
             cv.text(
                 &text,
                 (gx, row_y),
@@ -274,6 +336,17 @@ pub(crate) fn draw_flows<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// How the flows chart writes the balance under the years, and at what size.
+#[derive(Debug, Clone, Copy)]
+enum BalanceRow {
+    /// "balance -$125.8M" under each year.
+    Words(f64),
+    /// "-$125.8M" under each year, after a "Balance" row label.
+    Figures(f64),
+    /// As `Figures`, every other year one line lower.
+    Staggered(f64),
 }
 
 pub(crate) fn draw_balance<DB: DrawingBackend>(

@@ -2,6 +2,7 @@
 //! with a title, subtitle and source line written from the question. The drawing itself is in
 //! the sibling modules; `tradestat chart`, reports and decks all compose charts here.
 
+use crate::analysis::answers::shown_direction;
 use crate::analysis::{self, By, Direction, GroupBy};
 use crate::chart::{
     BalanceData, ChartData, ChartSpec, CompareData, Kind, MirrorData, Palette, RankData, ShareData,
@@ -146,9 +147,16 @@ pub fn compose(ds: &Dataset, q: &Question, req: &ChartRequest) -> Result<Compose
         None if sources.is_empty() => String::new(),
         None => format!("Source: {sources}."),
     };
-    for n in &drawn.notes {
+    // What the figures cover, in short (imports known only from some exporters).
+    let coverage = analysis::coverage::facts(ds, q)?.short_notes();
+    for n in drawn
+        .notes
+        .iter()
+        .cloned()
+        .chain(coverage.iter().map(|n| sentence(n)))
+    {
         footnote.push(' ');
-        footnote.push_str(n);
+        footnote.push_str(&n);
     }
     let spec = ChartSpec {
         title: req.title.clone().unwrap_or(drawn.title),
@@ -291,33 +299,73 @@ fn trend_like(
 ) -> Result<Drawn> {
     let t = summary(ds, q, names)?;
     let years = span(&t.years);
-    let notes: Vec<String> = derived_note(&t).into_iter().collect();
-    let (data, title, subtitle) = match req.kind {
-        Kind::Trend => (
-            ChartData::Trend {
-                data: t.clone(),
-                stacked: req.stacked,
-            },
-            format!("{} trade, {years}", names.pair()),
-            if req.stacked {
-                format!(
-                    "{}'s exports to and imports from {}, stacked (together the turnover), {cur}",
-                    names.reporter, names.partner
-                )
-            } else {
-                format!(
-                    "{}'s exports to and imports from {}, and the turnover (their sum), {cur}",
-                    names.reporter, names.partner
-                )
-            },
+    let mut notes: Vec<String> = derived_note(&t).into_iter().collect();
+    // The subtitle names what is drawn, and says which side the data lacks.
+    let has = |v: &[Option<f64>]| v.iter().any(Option::is_some);
+    let (x, m, turnover) = (has(&t.exports), has(&t.imports), has(&t.turnover));
+    let sides = match (x, m) {
+        (true, true) => format!(
+            "{}'s exports to and imports from {}",
+            names.reporter, names.partner
         ),
+        (true, false) => format!("{}'s exports to {}", names.reporter, names.partner),
+        (false, true) => format!("{}'s imports from {}", names.reporter, names.partner),
+        (false, false) => format!("Trade of {} with {}", names.reporter, names.partner),
+    };
+    if x != m {
+        notes.push(format!(
+            "{} are not in the data, so the turnover and balance are not known.",
+            if x { "Imports" } else { "Exports" }
+        ));
+    }
+    let (data, title, subtitle) = match req.kind {
+        Kind::Trend => {
+            // A trend needs two points in time: one year is drawn by the flows chart.
+            let drawn: Vec<i32> = (0..t.years.len())
+                .filter(|&i| {
+                    t.exports[i].is_some() || t.imports[i].is_some() || t.turnover[i].is_some()
+                })
+                .map(|i| t.years[i])
+                .collect();
+            if drawn.len() < 2 {
+                return Err(Error::Request(format!(
+                    "the trend chart needs two years or more; {} has data for {} only (the flows chart draws one year)",
+                    names.pair(),
+                    span(&drawn)
+                )));
+            }
+            (
+                ChartData::Trend {
+                    data: t.clone(),
+                    stacked: req.stacked,
+                },
+                format!("{} trade, {years}", names.pair()),
+                match (req.stacked && x && m, x && m, turnover) {
+                    (true, _, _) => {
+                        format!("{sides}, stacked (together the turnover), {cur}")
+                    }
+                    (_, true, true) => format!("{sides}, and the turnover (their sum), {cur}"),
+                    (_, false, true) => format!("{sides}, and the reported turnover, {cur}"),
+                    _ => format!("{sides}, {cur}"),
+                },
+            )
+        }
         Kind::Flows => (
             ChartData::Flows(t.clone()),
-            format!("{}: exports and imports, {years}", names.pair()),
             format!(
-                "{}'s exports to and imports from {} per year; balance = exports - imports, {cur}",
-                names.reporter, names.partner
+                "{}: {}, {years}",
+                names.pair(),
+                match (x, m) {
+                    (true, false) => "exports",
+                    (false, true) => "imports",
+                    _ => "exports and imports",
+                }
             ),
+            if x && m {
+                format!("{sides} per year; balance = exports - imports, {cur}")
+            } else {
+                format!("{sides} per year, {cur}")
+            },
         ),
         _ => {
             let b = BalanceData::per_year(&t);
@@ -401,7 +449,21 @@ fn ranking(
     cur: &str,
 ) -> Result<Drawn> {
     let year = q.one_year()?;
-    let direction = req.direction.unwrap_or(Direction::Exports);
+    let (mut direction, mut shown) =
+        shown_direction(ds, q, req.direction.unwrap_or(Direction::Exports))?;
+    if by_partner && direction == Direction::Turnover {
+        // Partners by turnover where it is known for each, else by the side that is (as the
+        // partner tables rank them).
+        let df = ds.collect(
+            analysis::partners(ds.lf.clone(), &q.reporter, &q.partners, year, direction),
+            "the partner ranking",
+        )?;
+        let ranking = crate::analysis::answers::rank_partners(df, direction, 0)?;
+        if ranking.by != direction {
+            direction = ranking.by;
+            shown = ranking.note;
+        }
+    }
     let n = req.n.unwrap_or(if req.kind == Kind::Top { 10 } else { 20 });
     let by = if by_partner { By::Partner } else { By::Product };
     let df = ds.collect(
@@ -513,7 +575,7 @@ fn ranking(
         },
         title,
         subtitle,
-        notes: vec![],
+        notes: shown.iter().map(|n| sentence(n)).collect(),
     })
 }
 
@@ -524,7 +586,8 @@ fn composition(
     names: &Names,
     cur: &str,
 ) -> Result<Drawn> {
-    let direction = req.direction.unwrap_or(Direction::Turnover);
+    let asked = req.direction.unwrap_or(Direction::Turnover);
+    let (direction, shown) = shown_direction(ds, q, asked)?;
     let group = req.group.unwrap_or(GroupBy::Chapter);
     let df = ds.collect(
         q.keep_years(analysis::composition(
@@ -587,7 +650,7 @@ fn composition(
     let limit = req.n.unwrap_or(if req.donut { 8 } else { 12 });
     let limit = if req.donut { limit.clamp(1, 8) } else { limit };
     d.limit(limit);
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = shown.iter().map(|n| sentence(n)).collect();
     if !d.unvalued.is_empty() {
         notes.push(format!(
             "Also named, without values: {}.",
@@ -612,6 +675,12 @@ fn composition(
         },
         notes,
     })
+}
+
+/// A note as a sentence for a footnote: capitalised, with a full stop.
+fn sentence(note: &str) -> String {
+    let s = capitalise(note);
+    if s.ends_with('.') { s } else { s + "." }
 }
 
 fn capitalise(s: &str) -> String {
@@ -660,8 +729,8 @@ fn compare(
                 .iter()
                 .find(|r| r.flow == "turnover")
                 .and_then(|r| Some((r.a?, r.b?)))
-                .filter(|(a, _)| *a != 0.0)
-                .map(|(a, b)| format!("; turnover {}", percent((b - a) / a)))
+                .and_then(|(a, b)| analysis::change_pct(a, b))
+                .map(|c| format!("; turnover {}", percent(c)))
                 .unwrap_or_default();
             let mut keep = t.clone();
             keep.retain_years(|y| y == ya || y == yb);

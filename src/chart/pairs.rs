@@ -100,7 +100,10 @@ pub(crate) fn draw_compare<DB: DrawingBackend>(
         .rows
         .iter()
         .map(|r| match (r.a, r.b) {
-            (Some(a), Some(b)) if a != 0.0 => (change((b - a) / a.abs()), true),
+            (Some(a), Some(b)) if a != 0.0 => match crate::analysis::change_pct(a, b) {
+                Some(c) => (change(c), true),
+                None => (String::new(), false),
+            },
             (Some(_), Some(_)) => ("from zero".to_string(), false),
             (Some(_), None) => (format!("{} not reported", d.year_b), false),
             (None, Some(_)) => (format!("{} not reported", d.year_a), false),

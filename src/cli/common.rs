@@ -57,8 +57,10 @@ pub fn emit(
     extra: Vec<String>,
 ) -> Result<()> {
     g.emit(&table.render(g.output, &q.currency))?;
-    let mut notes = notes::question_notes(ds, q)?;
-    notes.extend(extra);
+    let mut notes = table.notes.clone();
+    notes.extend(tradestat::analysis::coverage::notes(ds, q)?);
+    notes.extend(notes::question_notes(ds, q)?);
+    notes.extend(extra.into_iter().filter(|n| !table.notes.contains(n)));
     notes.push(format!("sources: {}", notes::sources(ds)?));
     g.note(&notes);
     Ok(())

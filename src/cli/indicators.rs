@@ -48,7 +48,6 @@ pub fn run(args: IndicatorsArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
     let (ds, q) = args.filters.filters().apply(ds)?;
     let t = tables::indicators(&ds, &q, args.level, args.detail.as_deref())?;
-    let world = "world (w) = the sum over all reporters in the input".to_string();
-    super::common::emit(g, &ds, &q, &t, vec![world])?;
+    super::common::emit(g, &ds, &q, &t, Vec::new())?;
     Ok(())
 }

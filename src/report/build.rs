@@ -12,8 +12,8 @@ use crate::reference::countries;
 use crate::report::files::{self, Entry};
 use crate::report::{Chart, Report, Section, Sentence, TableItem, narrative};
 use crate::tables::{
-    composition_table, indicators_table, key_table, mirror_table, partners_table, span,
-    summary_table, top_table,
+    composition_table, indicators_table, key_table, mirror_table, partners_table_by, span,
+    summary_table, top_table, years_span,
 };
 use crate::{Dataset, Error, Result};
 
@@ -55,6 +55,41 @@ fn product_words(name: &str, code: &str) -> String {
     }
 }
 
+/// What a trend (`with_turnover`) or flows chart of `s` draws: "exports, imports and
+/// turnover", "exports and imports", "exports".
+fn drawn_words(s: &Summary, with_turnover: bool) -> String {
+    let any = |c: &[Option<f64>]| c.iter().any(Option::is_some);
+    let mut parts: Vec<&str> = Vec::new();
+    if any(&s.exports) {
+        parts.push("exports");
+    }
+    if any(&s.imports) {
+        parts.push("imports");
+    }
+    if with_turnover && any(&s.turnover) {
+        parts.push("turnover");
+    }
+    match parts.as_slice() {
+        [] => "turnover".into(),
+        [one] => one.to_string(),
+        [a, b] => format!("{a} and {b}"),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A note as a sentence: capitalised, with a full stop.
+fn sentence(note: &str) -> String {
+    let s = capitalised(note);
+    if s.ends_with('.') { s } else { s + "." }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
 pub(crate) fn flow_name(d: Direction) -> &'static str {
     match d {
         Direction::Exports => "exports",
@@ -77,16 +112,20 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
         }
     );
     let s = Summary::of(ds, q)?;
-    if !s.turnover.iter().any(Option::is_some) {
+    // One direction is enough for a report: what needs both sides is left out and said.
+    let any = |c: &[Option<f64>]| c.iter().any(Option::is_some);
+    if !any(&s.turnover) && !any(&s.exports) && !any(&s.imports) {
         return Err(Error::Request(format!(
             "no trade between {pair} in the data for the years asked"
         )));
     }
-    let years_text = match span(&s) {
-        Some(((a, _), (b, _))) if a != b => format!("{a}-{b}"),
-        Some(((a, _), _)) => a.to_string(),
+    let years_text = match years_span(&s) {
+        Some((a, b)) if a != b => format!("{a}-{b}"),
+        Some((a, _)) => a.to_string(),
         None => String::new(),
     };
+    // What the figures cover, said once in the narrative and in the notes.
+    let coverage = crate::analysis::coverage::notes(ds, q)?;
     let mut r = Report {
         title: format!("{pair}: trade report"),
         subtitle: format!(
@@ -126,6 +165,38 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
         };
         let cites = cite(&mut r, &[first.0, last.0])?;
         narrative.push(Sentence { text, cites });
+    } else {
+        // No turnover: the side the data holds, and the side it lacks, in words.
+        let (side, values, missing) = if any(&s.exports) {
+            (
+                format!("{reporter}'s exports to {partner}"),
+                &s.exports,
+                "imports from",
+            )
+        } else {
+            (
+                format!("{reporter}'s imports from {partner}"),
+                &s.imports,
+                "exports to",
+            )
+        };
+        let points: Vec<(i32, f64)> = (0..s.years.len())
+            .filter_map(|i| values[i].map(|v| (s.years[i], v)))
+            .collect();
+        if let (Some(first), Some(last)) = (points.first(), points.last()) {
+            let text = if first.0 != last.0 {
+                narrative::figure_change(&side, *first, *last, &cur)
+            } else {
+                narrative::figure_one_year(&side, last.0, last.1, &cur)
+            };
+            let cites = cite(&mut r, &[first.0, last.0])?;
+            narrative.push(Sentence { text, cites });
+        }
+        if !any(&s.imports) || !any(&s.exports) {
+            narrative.push(Sentence::plain(narrative::side_unknown(
+                &reporter, &partner, missing,
+            )));
+        }
     }
     // The latest year with both exports and imports.
     if let Some(i) = (0..s.years.len())
@@ -157,6 +228,11 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
         let cites = cite(&mut r, &[s.years[i]])?;
         narrative.push(Sentence { text, cites });
     }
+    // What the figures lack, in numbers (imports known only from some exporters, partners
+    // missing in some years).
+    for n in &coverage {
+        narrative.push(Sentence::plain(sentence(n)));
+    }
     // Charts are drawn from the data already loaded, each for a variant of the question.
     let chart = |kind: Kind| {
         let mut req = ChartRequest::new(kind);
@@ -176,12 +252,12 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
         q,
         &chart(Kind::Trend),
         "trend",
-        format!("{pair}: exports, imports and turnover, {years_text}"),
+        format!("{pair}: {}, {years_text}", drawn_words(&s, true)),
         &mut skipped,
     )? {
         trend.charts.push(c);
     }
-    if let Some(((a, _), (b, _))) = span(&s).filter(|(a, b)| a.0 != b.0)
+    if let Some((a, b)) = years_span(&s).filter(|(a, b)| a != b)
         && let Some(c) = draw(
             ds,
             &in_years(vec![a, b]),
@@ -206,7 +282,7 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
             q,
             &chart(Kind::Flows),
             "flows",
-            format!("{pair}: exports and imports per year"),
+            format!("{pair}: {} per year", drawn_words(&s, false)),
             &mut skipped,
         )? {
             flows.charts.push(c);
@@ -228,33 +304,41 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
     // Composition.
     let year = q.one_year()?;
     let mut comp = Section::new("composition", "Composition");
-    // HS codes by section; the data's own categories as they are (they are not HS codes).
+    // HS codes by section, the data's own categories as they are (they are not HS codes); the
+    // turnover, or the one side the data holds (the title says which).
     let own = crate::analysis::own_categories(ds.lf.clone(), &q.reporter, &q.partners, Some(year))?;
+    let (shown, _) =
+        crate::analysis::answers::shown_direction(ds, &in_years(vec![year]), Direction::Turnover)?;
+    let shown_name = flow_name(shown);
     let (group, words, what) = if own {
         (
             GroupBy::Category,
             "product category",
-            "category of turnover",
+            format!("category of {shown_name}"),
         )
     } else {
-        (GroupBy::Section, "HS section", "section of turnover")
+        (
+            GroupBy::Section,
+            "HS section",
+            format!("section of {shown_name}"),
+        )
     };
     if let Some(t) = composition_table(
         ds,
         q,
-        Direction::Turnover,
+        shown,
         group,
-        format!("Turnover by {words}: {pair}, {year}"),
+        format!("{} by {words}: {pair}, {year}", capitalised(shown_name)),
     )? {
         let mut a = chart(Kind::Composition);
-        a.direction = Some(Direction::Turnover);
+        a.direction = Some(shown);
         a.group = Some(group);
         if let Some(c) = draw(
             ds,
             &in_years(vec![year]),
             &a,
             "composition",
-            format!("{pair}: turnover by {words}, {year}"),
+            format!("{pair}: {shown_name} by {words}, {year}"),
             &mut skipped,
         )? {
             comp.charts.push(c);
@@ -271,7 +355,7 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
             if let Some(label) = label {
                 let cites = cite(&mut r, &[year])?;
                 narrative.push(Sentence {
-                    text: narrative::largest(what, year, &label, *v, *sh, &cur),
+                    text: narrative::largest(&what, year, &label, *v, *sh, &cur),
                     cites,
                 });
             }
@@ -335,40 +419,56 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
         });
     }
     if top.tables.is_empty() {
-        skipped.push(format!("no top products: no product values in {year}"));
+        skipped.push(format!(
+            "no top products: no values by product in {year} (totals are not products)"
+        ));
     }
 
     // Partner ranking: only when the report covers several partners.
     let mut partners = Section::new("partners", "Partner ranking");
     if !matches!(&q.partners, Partners::Some(p) if p.len() == 1) {
-        if let Some(t) = partners_table(
+        if let Some((t, by)) = partners_table_by(
             ds,
             q,
             Direction::Turnover,
             15,
             format!("Partners of {reporter} by turnover, {year}"),
         )? {
+            // Ranked by turnover, or by the side known for every partner (the table says so).
+            let by_name = flow_name(by);
             let mut a = chart(Kind::Top);
             a.by = Some("partner".into());
-            a.direction = Some(Direction::Turnover);
+            a.direction = Some(by);
             a.n = Some(15);
             if let Some(c) = draw(
                 ds,
                 &in_years(vec![year]),
                 &a,
                 "partners",
-                format!("{reporter}'s largest partners by turnover, {year}"),
+                format!("{reporter}'s largest partners by {by_name}, {year}"),
                 &mut skipped,
             )? {
                 partners.charts.push(c);
             }
+            // rank, partner, name, exports, imports, turnover, balance, share
+            let column = match by {
+                Direction::Exports => 3,
+                Direction::Imports => 4,
+                Direction::Turnover => 5,
+            };
             if let Some(row) = t.rows.first()
-                && let (Cell::Text(name), Cell::Num(v), Cell::Num(sh)) = (&row[2], &row[5], &row[7])
+                && let (Cell::Text(name), Cell::Num(v), Cell::Num(sh)) =
+                    (&row[2], &row[column], &row[7])
             {
                 let cites = cite(&mut r, &[year])?;
+                let (role, what) = match by {
+                    Direction::Exports => ("largest export market", "exports to it"),
+                    Direction::Imports => ("largest source of imports", "imports from it"),
+                    Direction::Turnover => ("largest trading partner", "a turnover"),
+                };
                 narrative.push(Sentence {
                     text: format!(
-                        "{name} was {reporter}'s largest trading partner in {year}, with a turnover of {} ({} of the total).",
+                        "{name} was {reporter}'s {role} in {year}, with {what} of {} ({} of the total).",
                         narrative::money(*v, &cur),
                         narrative::share(*sh)
                     ),
@@ -416,16 +516,17 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
             table: t,
         });
     } else {
-        skipped.push(format!(
-            "no indicators: no trade with product detail in {year}"
-        ));
+        skipped.push(format!("no indicators: no trade in {year}"));
     }
 
     // Data and method notes.
     let mut notes = Section::new("notes", "Data and method notes");
     notes.paragraphs.push(vec![Sentence::plain(format!(
-        "Figures for {reporter} with {partner}, {years_text}, in {cur}. Exports and imports are {reporter}'s; turnover is the reported turnover where the source gives one, else exports plus imports. Growth is on the previous calendar year; change % = (last - first) / first."
+        "Figures for {reporter} with {partner}, {years_text}, in {cur}. Exports and imports are {reporter}'s; turnover is the reported turnover where the source gives one, else exports plus imports. A figure the data does not hold is left empty, never shown as zero, and whatever needs it (turnover and balance need both sides) is left out. Growth is on the previous calendar year; change % = (last - first) / |first|, the size of the first figure, so a negative change means the figure went down: a deficit that deepens (from -$125.8M to -$248M) is a change of -97.1%."
     ))]);
+    for n in &coverage {
+        notes.bullets.push(format!("Coverage: {}.", n));
+    }
     if let Some(d) = notes::derived_years(&s.years, &s.derived) {
         notes.bullets.push(format!(
             "Derived values (computed from the other figures of the same year, not reported): {d}."

@@ -70,7 +70,7 @@ fn deck_table(
                 n,
                 format!("Top {}: {}", flow_name(d), q.title()),
             )?
-            .ok_or_else(|| none("values to rank"))?
+            .ok_or_else(|| none("values to rank (totals are not products)"))?
         }
         "composition" => {
             let group = parse("group", &item.group, |s| s.parse::<GroupBy>().ok())?
@@ -90,7 +90,7 @@ fn deck_table(
         "mirror" => mirror_table(&ds, &q, format!("Mirror statistics: {}", q.title()))?
             .ok_or_else(|| none("flows declared by both sides"))?,
         "indicators" => indicators_table(&ds, &q, format!("Indicators: {}", q.title()))?
-            .ok_or_else(|| none("product detail"))?,
+            .ok_or_else(|| none("trade between the two"))?,
         other => {
             return Err(Error::Request(format!(
                 "table {}: unknown kind '{other}'; kinds are summary, top, composition, partners, mirror, indicators",

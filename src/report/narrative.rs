@@ -35,6 +35,18 @@ pub fn turnover_change(
     last: (i32, f64),
     currency: &str,
 ) -> String {
+    figure_change(
+        &format!("Trade turnover between {reporter} and {partner}"),
+        first,
+        last,
+        currency,
+    )
+}
+
+/// "South Africa's exports to the world rose from $2.0 thousand in 2019 to $2.2 thousand in
+/// 2021 (+10.0%)." `subject` starts the sentence; the change % is
+/// [`crate::analysis::change_pct`].
+pub fn figure_change(subject: &str, first: (i32, f64), last: (i32, f64), currency: &str) -> String {
     let verb = if last.1 > first.1 {
         "rose"
     } else if last.1 < first.1 {
@@ -42,25 +54,36 @@ pub fn turnover_change(
     } else {
         "was unchanged"
     };
-    let pct = if first.1 != 0.0 {
-        format!(" ({})", change((last.1 - first.1) / first.1.abs()))
-    } else {
-        String::new()
-    };
+    let pct = crate::analysis::change_pct(first.1, last.1)
+        .map(|c| format!(" ({})", change(c)))
+        .unwrap_or_default();
     if verb == "was unchanged" {
         return format!(
-            "Trade turnover between {reporter} and {partner} was {} in both {} and {}.",
+            "{subject} was {} in both {} and {}.",
             money(first.1, currency),
             first.0,
             last.0
         );
     }
     format!(
-        "Trade turnover between {reporter} and {partner} {verb} from {} in {} to {} in {}{pct}.",
+        "{subject} {verb} from {} in {} to {} in {}{pct}.",
         money(first.1, currency),
         first.0,
         money(last.1, currency),
         last.0
+    )
+}
+
+/// "In 2021, South Africa's exports to the world were $2.2 thousand."
+pub fn figure_one_year(subject: &str, year: i32, value: f64, currency: &str) -> String {
+    format!("In {year}, {subject} were {}.", money(value, currency))
+}
+
+/// "South Africa's imports from the world are not in the data, so its turnover and trade
+/// balance with the world are not known." `missing` is "exports to" or "imports from".
+pub fn side_unknown(reporter: &str, partner: &str, missing: &str) -> String {
+    format!(
+        "{reporter}'s {missing} {partner} are not in the data, so its turnover and trade balance with {partner} are not known."
     )
 }
 

@@ -5,7 +5,7 @@
 use polars::prelude::*;
 
 use super::{num, table_from, text};
-use crate::analysis::answers::Summary;
+use crate::analysis::answers::{Summary, rank_partners, shown_direction};
 use crate::analysis::indicators as ind;
 use crate::analysis::{self, By, Direction, GroupBy};
 use crate::frame::{floats, ints, strings};
@@ -13,6 +13,23 @@ use crate::output::{Cell, Kind, Table};
 use crate::question::Question;
 use crate::reference::countries;
 use crate::{Dataset, Error, Result};
+
+/// "exports", "imports", "turnover": how titles name a direction.
+pub(crate) fn flow_words(d: Direction) -> &'static str {
+    match d {
+        Direction::Exports => "exports",
+        Direction::Imports => "imports",
+        Direction::Turnover => "turnover",
+    }
+}
+
+/// "Exports" for "exports".
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
 
 pub fn summary_table(s: &Summary, title: String) -> Table {
     let mut t = Table::new(vec![
@@ -49,8 +66,19 @@ pub fn span(s: &Summary) -> Option<((i32, f64), (i32, f64))> {
     Some((*pts.first()?, *pts.last()?))
 }
 
+/// First and last years with any figure (exports, imports or turnover).
+pub fn years_span(s: &Summary) -> Option<(i32, i32)> {
+    let ys: Vec<i32> = (0..s.years.len())
+        .filter(|&i| s.exports[i].is_some() || s.imports[i].is_some() || s.turnover[i].is_some())
+        .map(|i| s.years[i])
+        .collect();
+    Some((*ys.first()?, *ys.last()?))
+}
+
+/// The key figures in the first and last years with a figure, with the change % (see
+/// [`analysis::change_pct`]).
 pub fn key_table(s: &Summary, title: String) -> Option<Table> {
-    let ((ya, _), (yb, _)) = span(s)?;
+    let (ya, yb) = years_span(s)?;
     let at = |c: &[Option<f64>], y: i32| s.years.iter().position(|x| *x == y).and_then(|i| c[i]);
     let two = ya != yb;
     let mut cols = vec![("measure", Kind::Text)];
@@ -82,7 +110,7 @@ pub fn key_table(s: &Summary, title: String) -> Option<Table> {
         if two {
             row.push(num(va
                 .zip(vb)
-                .and_then(|(a, b)| (a != 0.0).then(|| (b - a) / a.abs()))));
+                .and_then(|(a, b)| analysis::change_pct(a, b))));
         }
         t.push(row);
     }
@@ -157,6 +185,16 @@ pub fn top_table(
     if !value.iter().any(|v| v.is_some_and(|v| v != 0.0)) {
         return Ok(None);
     }
+    // The total of all products is not a product: data without product detail has no
+    // ranking of products.
+    let codes = strings(&df, "code")?;
+    if by == By::Product
+        && codes
+            .iter()
+            .all(|c| c.as_deref() == Some(crate::schema::TOTAL))
+    {
+        return Ok(None);
+    }
     ranking_table(&df, by, title).map(Some)
 }
 
@@ -168,6 +206,7 @@ pub fn composition_table(
     title: String,
 ) -> Result<Option<Table>> {
     let year = q.one_year()?;
+    let (direction, shown) = shown_direction(ds, q, direction)?;
     let df = ds.collect(
         analysis::composition(ds.lf.clone(), &q.reporter, &q.partners, direction, group)
             .filter(col("year").eq(lit(year))),
@@ -177,6 +216,13 @@ pub fn composition_table(
     if !v.iter().any(|v| v.is_some_and(|v| v != 0.0)) {
         return Ok(None);
     }
+    // A title written for the turnover names what is shown.
+    let title = match shown {
+        Some(_) => title
+            .replace("Turnover", &capitalised(flow_words(direction)))
+            .replace("turnover", flow_words(direction)),
+        None => title,
+    };
     let mut t = Table::new(vec![
         ("year", Kind::Text),
         ("group", Kind::Text),
@@ -185,6 +231,7 @@ pub fn composition_table(
         ("share", Kind::Percent),
     ]);
     t.title = Some(title);
+    t.notes.extend(shown);
     let (gr, l, s) = (
         strings(&df, "group")?,
         strings(&df, "label")?,
@@ -209,6 +256,19 @@ pub fn partners_table(
     n: usize,
     title: String,
 ) -> Result<Option<Table>> {
+    Ok(partners_table_by(ds, q, by, n, title)?.map(|(t, _)| t))
+}
+
+/// [`partners_table`] and what it is ranked by: `by`, or the side known for every partner
+/// when `by` is the turnover and it is not known for some (see [`rank_partners`]); the title
+/// names it.
+pub fn partners_table_by(
+    ds: &Dataset,
+    q: &Question,
+    by: Direction,
+    n: usize,
+    title: String,
+) -> Result<Option<(Table, Direction)>> {
     let year = q.one_year()?;
     let df = ds.collect(
         analysis::partners(ds.lf.clone(), &q.reporter, &q.partners, year, by),
@@ -217,6 +277,8 @@ pub fn partners_table(
     if df.height() < 2 {
         return Ok(None);
     }
+    let ranking = rank_partners(df, by, 0)?;
+    let df = ranking.frame;
     let mut t = Table::new(vec![
         ("rank", Kind::Integer),
         ("partner", Kind::Text),
@@ -227,7 +289,11 @@ pub fn partners_table(
         ("balance", Kind::Money),
         ("share", Kind::Percent),
     ]);
-    t.title = Some(title);
+    t.title = Some(title.replace(
+        &format!("by {}", flow_words(by)),
+        &format!("by {}", flow_words(ranking.by)),
+    ));
+    t.notes.extend(ranking.note);
     let rank = ints(&df, "rank")?;
     let partner = strings(&df, "partner")?;
     let nums: Vec<Vec<Option<f64>>> = ["exports", "imports", "turnover", "balance", "share"]
@@ -249,7 +315,7 @@ pub fn partners_table(
         row.extend(nums.iter().map(|c| num(c[i])));
         t.push(row);
     }
-    Ok(Some(t))
+    Ok(Some((t, ranking.by)))
 }
 
 pub fn mirror_table(ds: &Dataset, q: &Question, title: String) -> Result<Option<Table>> {
@@ -297,31 +363,75 @@ pub fn mirror_table(ds: &Dataset, q: &Question, title: String) -> Result<Option<
 
 pub fn indicators_table(ds: &Dataset, q: &Question, title: String) -> Result<Option<Table>> {
     let year = q.one_year()?;
+    let (values, notes) = indicator_values(ds, q, year, None)?;
+    let get = |name: &str| {
+        values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| *v)
+    };
+    // Indicators need trade between the two in the data.
+    let trade = get("x_ij").unwrap_or(0.0) + get("m_ij").unwrap_or(0.0);
+    if trade <= 0.0 {
+        return Ok(None);
+    }
+    let mut t = Table::new(vec![("indicator", Kind::Text), ("value", Kind::Ratio)]);
+    t.title = Some(title);
+    // What is not known is said in the notes, not listed as empty rows.
+    for (name, v) in &values {
+        if let Some(v) = v {
+            t.push(vec![Cell::Text(name.to_string()), Cell::Num(*v)]);
+        }
+    }
+    t.notes.push("world = all reporters in the input".into());
+    t.notes.extend(notes);
+    Ok(Some(t))
+}
+
+/// Indicator names with their values, in the order of [`ind::INDICATORS`].
+type Indicators = Vec<(&'static str, Option<f64>)>;
+
+/// The scalar indicators of the question in `year` (`level`: products at that many digits),
+/// in the order of [`ind::INDICATORS`], with the notes that say why some are empty and how the
+/// aggregate Grubel-Lloyd index was computed.
+fn indicator_values(
+    ds: &Dataset,
+    q: &Question,
+    year: i32,
+    level: Option<i32>,
+) -> Result<(Indicators, Vec<String>)> {
     let df = ds.collect(
         ind::indicators(
-            ind::declared(ds.lf.clone(), year, None),
+            ind::declared_totals(ds.lf.clone(), year),
+            ind::declared(ds.lf.clone(), year, level),
             &q.reporter,
             &q.partners,
         ),
         "the indicators",
     )?;
-    let mut t = Table::new(vec![("indicator", Kind::Text), ("value", Kind::Ratio)]);
-    t.title = Some(title);
-    let get =
-        |name: &str| -> Result<Option<f64>> { Ok(floats(&df, name)?.first().copied().flatten()) };
-    // Indicators need trade between the two and product detail (more than one product).
-    let trade = get("x_ij")?.unwrap_or(0.0) + get("m_ij")?.unwrap_or(0.0);
-    let products = get("products_exported")?.unwrap_or(0.0);
-    if trade <= 0.0 || products < 2.0 {
-        return Ok(None);
-    }
+    let mut values = Vec::new();
     for name in ind::INDICATORS {
-        if let Some(v) = get(name)? {
-            t.push(vec![Cell::Text(name.to_string()), Cell::Num(v)]);
-        }
+        values.push((name, floats(&df, name)?.first().copied().flatten()));
     }
-    t.notes.push("world = all reporters in the input".into());
-    Ok(Some(t))
+    let flag = |c: &str| -> Result<bool> {
+        df.column(c)
+            .and_then(|s| s.bool().map(|b| b.get(0).unwrap_or(false)))
+            .map_err(Error::polars("cannot read the indicators"))
+    };
+    let get = |name: &str| {
+        values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| *v)
+    };
+    let notes = ind::indicator_notes(
+        &get,
+        flag("_detail")?,
+        flag("_gl_totals")?,
+        &q.reporter_name(),
+        &q.partner_words(),
+    );
+    Ok((values, notes))
 }
 
 /// One line of a comparison: a measure in the two years.
@@ -366,14 +476,10 @@ pub fn compare_table(ds: &Dataset, q: &Question, group: GroupBy) -> Result<Table
             b: at(c, yb)?,
         });
     }
+    // Product groups by turnover, or by the one side the data holds (said in a note).
+    let (direction, shown) = shown_direction(ds, q, Direction::Turnover)?;
     let comp = ds.collect(
-        analysis::composition(
-            ds.lf.clone(),
-            &q.reporter,
-            &q.partners,
-            Direction::Turnover,
-            group,
-        ),
+        analysis::composition(ds.lf.clone(), &q.reporter, &q.partners, direction, group),
         "the composition",
     )?;
     let (cy, cg, cl, cv) = (
@@ -433,12 +539,12 @@ pub fn compare_table(ds: &Dataset, q: &Question, group: GroupBy) -> Result<Table
         ("change_pct", Kind::Percent),
     ]);
     t.title = Some(format!("{} {ya} vs {yb}", q.title()));
+    t.notes
+        .extend(shown.map(|n| format!("product groups: {n}")));
     let num = |v: Option<f64>| v.map(Cell::Num).unwrap_or(Cell::Empty);
     for m in &measures {
         let change = m.a.zip(m.b).map(|(a, b)| b - a);
-        let pct =
-            m.a.zip(m.b)
-                .and_then(|(a, b)| (a != 0.0).then(|| (b - a) / a.abs()));
+        let pct = m.a.zip(m.b).and_then(|(a, b)| analysis::change_pct(a, b));
         t.push(vec![
             Cell::Text(m.name.clone()),
             num(m.a),
@@ -457,6 +563,7 @@ pub fn composition_by_year(
     direction: Direction,
     group: GroupBy,
 ) -> Result<Table> {
+    let (direction, shown) = shown_direction(ds, q, direction)?;
     let lf = q.keep_years(analysis::composition(
         ds.lf.clone(),
         &q.reporter,
@@ -480,6 +587,7 @@ pub fn composition_by_year(
         ("share", Kind::Percent),
     ]);
     t.title = Some(format!("Composition of {:?}: {}", direction, q.title()));
+    t.notes.extend(shown);
     let (y, gr, l, v, s) = (
         ints(&df, "year")?,
         strings(&df, "group")?,
@@ -558,19 +666,13 @@ pub fn indicators(
     let declared = |y: i32| ind::declared(ds.lf.clone(), y, level);
     let mut t = match detail {
         None => {
-            let df = ds.collect(
-                ind::indicators(declared(year), &q.reporter, &q.partners),
-                "the indicators",
-            )?;
+            let (values, notes) = indicator_values(ds, q, year, level)?;
             let mut t = Table::new(vec![("indicator", Kind::Text), ("value", Kind::Ratio)]);
-            for name in ind::INDICATORS {
-                let v = floats(&df, name)?.first().copied().flatten();
-                t.push(vec![
-                    Cell::Text(name.to_string()),
-                    v.map(Cell::Num).unwrap_or(Cell::Empty),
-                ]);
+            for (name, v) in values {
+                t.push(vec![Cell::Text(name.to_string()), num(v)]);
             }
             t.title = Some(format!("Indicators: {}, {year}", q.title()));
+            t.notes = notes;
             t
         }
         Some("products") => {
@@ -652,7 +754,8 @@ pub fn indicators(
             q.title()
         )));
     }
-    t.notes.push("world = all reporters in the input".into());
+    t.notes
+        .push("world (w) = the sum over all reporters in the input".into());
     Ok(t)
 }
 
@@ -669,6 +772,8 @@ pub fn partner_ranking(ds: &Dataset, q: &Question, by: Direction, n: usize) -> R
             q.title()
         )));
     }
+    let ranking = rank_partners(df, by, 0)?;
+    let df = ranking.frame;
     let mut t = Table::new(vec![
         ("rank", Kind::Integer),
         ("partner", Kind::Text),
@@ -683,8 +788,9 @@ pub fn partner_ranking(ds: &Dataset, q: &Question, by: Direction, n: usize) -> R
     t.title = Some(format!(
         "Partners of {} by {:?}, {year} ({within})",
         countries().name_of(&q.reporter),
-        by
+        ranking.by
     ));
+    t.notes.extend(ranking.note);
     let rank = ints(&df, "rank")?;
     let partner = strings(&df, "partner")?;
     let nums: Vec<Vec<Option<f64>>> = ["exports", "imports", "turnover", "balance", "share"]

@@ -114,7 +114,8 @@ fn reporter_tables(r: &Reporter, who: &str) -> Result<Vec<(&'static str, Table)>
     )?;
     with_names(&mut top, 1);
     top.title = Some(format!(
-        "Top partners by turnover: {who}{}",
+        "Top partners by {}: {who}{}",
+        crate::report::build::flow_name(r.ranked_by),
         year_words(r.year)
     ));
     let mut conc = table_from(

@@ -341,7 +341,6 @@ fn india_china_renders_each_kind_it_supports() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     for (kind, extra, bars) in [
-        ("trend", vec![], None),
         ("flows", vec![], Some(("#0072B2", 2))),
         ("balance", vec![], Some(("#D55E00", 2))),
         (
@@ -380,7 +379,18 @@ fn india_china_renders_each_kind_it_supports() {
         has(&texts, "$17.44B") && has(&texts, "$41.249B"),
         "{texts:?}"
     );
-    // One year and one side: compare and mirror cannot be drawn.
+    // One year and one side: trend, compare and mirror cannot be drawn.
+    let err = fails(
+        tradestat()
+            .args(["chart", "trend", f, "-o"])
+            .arg(d.join("t.png")),
+    );
+    assert!(
+        err.contains("the trend chart needs two years or more")
+            && err.contains("2010 only")
+            && err.contains("the flows chart draws one year"),
+        "{err}"
+    );
     let err = fails(
         tradestat()
             .args(["chart", "compare", f, "-o"])
@@ -404,7 +414,6 @@ fn baci_south_africa_renders_each_kind_it_supports() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     for (kind, extra) in [
-        ("trend", vec![]),
         ("flows", vec![]),
         ("balance", vec!["--by", "partner", "-n", "12"]),
         ("top", vec!["--by", "partner"]),

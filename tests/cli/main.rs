@@ -32,6 +32,9 @@ mod report;
 // Scale: the BACI fast lane of `profile` and `world`.
 mod fast_lane;
 
+// Unknown is not zero; one-sided files, negative bases, partial coverage (issue 12).
+mod unknowns;
+
 // One library, one door: inputs loaded once, one engine door, one formatter.
 mod one_door;
 
