@@ -486,8 +486,7 @@ impl<'a> BaciLane<'a> {
         &self,
         keep: &dyn Fn(LazyFrame) -> LazyFrame,
         keep_row: &(dyn Fn(&Row) -> bool + Sync),
-        exports: Expr,
-        imports: Expr,
+        (exports, imports): (Expr, Expr),
         years: Option<&[i32]>,
         sides: &dyn Fn(&Exporters) -> Result<DataFrame>,
         reporter: &[i32],
@@ -622,8 +621,7 @@ impl<'a> BaciLane<'a> {
         }) = self.subset(
             &keep,
             &keep_row,
-            ia().and(jb()),
-            ib().and(ja()),
+            (ia().and(jb()), ib().and(ja())),
             years,
             &sides,
             &a,
@@ -763,7 +761,7 @@ impl<'a> BaciLane<'a> {
             mut notes,
             exporters,
             counterparts,
-        }) = self.subset(&keep, &keep_row, ia(), ja(), years, &sides, &a)?
+        }) = self.subset(&keep, &keep_row, (ia(), ja()), years, &sides, &a)?
         else {
             return Ok(None);
         };
