@@ -1,8 +1,10 @@
 //! tradestat: load trade-flow records of every common layout into one canonical polars table,
 //! and turn them into correct numbers, charts and reports.
 //!
-//! The engine is here; the `tradestat` binary (`src/main.rs`, `src/cli/`) only parses arguments
-//! and prints what these modules return.
+//! Data flows one way: files ([`read`], [`load`]) -> the canonical table ([`schema`]) -> the
+//! question ([`question`]) -> answers ([`analysis`]) -> tables, charts and reports ([`tables`],
+//! [`chart`], [`report`]). The `tradestat` binary (`src/main.rs`, `src/cli/`) only parses
+//! arguments and prints what these modules return.
 
 pub mod analysis;
 pub mod chart;

@@ -1,9 +1,10 @@
 //! Reports: a document model (sections of sentences, charts and tables) assembled into a
 //! self-contained HTML page and a Markdown twin, and written with a manifest. Nothing here prints.
 //!
-//! The command line computes the analyses and charts; this module turns them into text. Every
-//! piece of text that may come from input files (country, product and source names) is escaped
-//! for the format it goes into.
+//! [`build`] assembles a report from data loaded once (answers, tables, charts drawn in-process)
+//! and [`deck`] the items of a TOML deck; this module turns them into text. Every piece of text
+//! that may come from input files (country, product and source names) is escaped for the format
+//! it goes into (maud escapes the HTML).
 
 pub mod build;
 pub mod deck;
