@@ -541,15 +541,21 @@ impl<'a> BaciLane<'a> {
             crate::frame::ints(&sub, "i")?,
             crate::frame::ints(&sub, "j")?,
         );
+        // Distinct (year, code) pairs first, as integers: a country is named once per pair, not
+        // once per row kept (W2 keeps about 1.5 million rows of a BACI year).
+        let mut pairs: std::collections::HashSet<(i32, i32)> = Default::default();
         for r in 0..sub.height() {
             let (Some(y), Some(i), Some(j)) = (ty[r], ti[r], tj[r]) else {
                 continue;
             };
             let other = if reporter.contains(&(i as i32)) { j } else { i };
+            pairs.insert((y as i32, other as i32));
+        }
+        for (y, other) in pairs {
             counterparts
-                .entry(y as i32)
+                .entry(y)
                 .or_default()
-                .insert(self.country(other as i32));
+                .insert(self.country(other));
         }
         let sub = sub.lazy();
         let both = sub
