@@ -260,3 +260,30 @@ fn an_interrupted_convert_leaves_no_temporary_file() {
     assert!(!tmp(), "a temporary file was left behind");
     assert!(!out.exists());
 }
+
+/// A named pipe (or `<(...)`) is read once, whole: it used to hang or read as empty, since it
+/// was opened once to sniff and again to parse.
+#[test]
+fn a_named_pipe_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("flows.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(made, "mkfifo is needed to make the pipe");
+    let (src, dst) = (fixture("small_bilateral.csv"), fifo.clone());
+    let writer = std::thread::spawn(move || {
+        let bytes = std::fs::read(src).unwrap();
+        std::fs::write(dst, bytes).unwrap();
+    });
+    let (out, _) = succeeds(
+        tradestat()
+            .args(["summary", "-q", "--output", "csv", "-r", "KAZ"])
+            .arg(&fifo)
+            .timeout(std::time::Duration::from_secs(60)),
+    );
+    writer.join().unwrap();
+    // KAZ's exports in 2020, summed from the fixture: 100 + 300.
+    assert!(out.contains("2020,400"), "{out}");
+}
