@@ -51,6 +51,15 @@ pub struct Question {
 /// The years a question may name: four-digit years (TRADHIST starts in 1827).
 pub const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
 
+/// Years for a message: "2014, 2018".
+pub fn year_list(years: &[i32]) -> String {
+    years
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Parse `2014,2018` or `2010-2020` (or a mix).
 pub fn parse_years(s: &str) -> Result<Vec<i32>> {
     let mut out = Vec::new();
@@ -406,11 +415,7 @@ impl Filters {
                     return Err(Error::Request(format!(
                         "no data for {reporter} in {}; years in the data: {}",
                         missing.join(", "),
-                        data_years
-                            .iter()
-                            .map(i32::to_string)
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        year_list(&data_years)
                     )));
                 }
                 Some(ys)

@@ -293,11 +293,7 @@ fn no_trade(reporter: &str, partner: Option<&str>, years: &[i32]) -> Error {
     } else {
         format!(
             " (years in the data for {reporter}: {})",
-            years
-                .iter()
-                .map(i32::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::question::year_list(years)
         )
     };
     Error::Request(format!(

@@ -448,11 +448,7 @@ pub fn compare_table(ds: &Dataset, q: &Question, group: GroupBy) -> Result<Table
     let [ya, yb] = years.as_slice() else {
         return Err(Error::Request(format!(
             "compare needs two years, e.g. --years 2014,2018; years in the data: {}",
-            q.data_years
-                .iter()
-                .map(i32::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::question::year_list(&q.data_years)
         )));
     };
     let (ya, yb) = (*ya, *yb);
