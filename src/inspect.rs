@@ -113,6 +113,17 @@ fn parent_present(lf: &LazyFrame) -> LazyFrame {
 pub fn inspect(ds: &Dataset) -> Result<Vec<FileStats>> {
     let mut out = Vec::new();
     for (info, part) in ds.files.iter().zip(&ds.parts) {
+        // A dozen questions are asked of each file below: parse it once when it fits in memory
+        // (as a question's dataset does, see `Dataset::materialise`), else let each one scan.
+        // Parquet is already typed and columnar: scanned as it is.
+        let in_memory =
+            !info.variant.starts_with("parquet") && info.size() <= crate::load::MATERIALISE_BYTES;
+        let part = if in_memory {
+            ds.collect(part.clone(), "the rows")?.lazy()
+        } else {
+            part.clone()
+        };
+        let part = &part;
         let lf = if matches!(info.layout, Layout::Canonical | Layout::Mapped) {
             derive_directions(part.clone())
         } else {

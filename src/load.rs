@@ -316,14 +316,7 @@ impl Dataset {
             }
             return Ok(self);
         }
-        let size: u64 = self
-            .files
-            .iter()
-            .map(|f| match &f.data {
-                Data::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(u64::MAX),
-                Data::Bytes(b) => b.len() as u64,
-            })
-            .sum();
+        let size: u64 = self.files.iter().map(FileInfo::size).sum();
         if size <= MATERIALISE_BYTES {
             let df = self.collect(self.lf.clone(), "the canonical table")?;
             // Every value is finite, but their sum may not be: refuse what cannot be added

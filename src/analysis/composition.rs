@@ -67,7 +67,7 @@ pub fn composition(
             .and(named_keep),
     );
     // Products with values: HS codes at their leaves, and codes without a level (categories).
-    let products = leaves(usable(lf)).filter(
+    let products = leaves(usable(involving(lf, reporter, partners))).filter(
         col("product_level")
             .gt(lit(0))
             .or(col("product_level").is_null()),
@@ -163,7 +163,7 @@ pub fn own_categories(
 ) -> crate::Result<bool> {
     let d = directions(reporter, partners);
     let in_year = year.map_or(lit(true), |y| col("year").eq(lit(y)));
-    let df = usable(lf)
+    let df = usable(involving(lf, reporter, partners))
         .filter(
             in_year
                 .and(d.exports.or(d.imports))

@@ -18,11 +18,8 @@ use crate::{Dataset, Error, Result};
 /// leaves, or at exactly `level` digits. For each country and direction, partner `WLD` rows are
 /// used where present, else the sum over partners, never both.
 pub fn declared(lf: LazyFrame, year: i32, level: Option<i32>) -> LazyFrame {
-    let base = usable(lf).filter(
-        col("year")
-            .eq(lit(year))
-            .and(col("product_level").gt(lit(0))),
-    );
+    // The year is one of the rules' group keys: filtered first, the rules see one year's rows.
+    let base = usable(lf.filter(col("year").eq(lit(year)))).filter(col("product_level").gt(lit(0)));
     let base = match level {
         Some(l) => base.filter(col("product_level").eq(lit(l))),
         None => leaves(base),
@@ -34,7 +31,9 @@ pub fn declared(lf: LazyFrame, year: i32, level: Option<i32>) -> LazyFrame {
 /// where the data has it, else the shortest code of each branch): each flow once, whether or
 /// not the data details products. The aggregate indicators are computed from these.
 pub fn declared_totals(lf: LazyFrame, year: i32) -> LazyFrame {
-    declared_rows(super::top_level(usable(lf)).filter(col("year").eq(lit(year))))
+    declared_rows(super::top_level(usable(
+        lf.filter(col("year").eq(lit(year))),
+    )))
 }
 
 fn declared_rows(base: LazyFrame) -> LazyFrame {
@@ -531,7 +530,8 @@ pub fn unit_values(d: LazyFrame, reporter: &str, partners: &Partners) -> LazyFra
 /// `gap = importer_value - exporter_value * cif_fob` and `gap_pct = gap / (exporter_value *
 /// cif_fob)`, per year, ranked by the absolute gap.
 pub fn mirror(lf: LazyFrame, reporter: &str, partners: &Partners, cif_fob: f64) -> LazyFrame {
-    let base = super::top_level(usable(lf)).filter(col("reconciled").not());
+    let base = super::top_level(usable(super::involving(lf, reporter, partners)))
+        .filter(col("reconciled").not());
     let r = || lit(reporter.to_string());
     let in_p = |c: &str| match partners {
         Partners::World => col(c).neq(r()).and(col(c).neq(lit(WORLD))),

@@ -45,7 +45,7 @@ pub(crate) fn product_rows(
     level: Option<i32>,
 ) -> LazyFrame {
     let d = directions(reporter, partners);
-    let base = usable(lf);
+    let base = usable(involving(lf, reporter, partners));
     let base = match level {
         Some(l) => base.filter(col("product_level").eq(lit(l))),
         None => leaves(base),
@@ -144,7 +144,7 @@ pub fn partners(
         .filter(col("counterpart").neq(lit(WORLD)));
     // Reported turnover rows (press releases) count for partners without directional data.
     let d = directions(reporter, within);
-    let turnover_rows = top_level(usable(lf.clone()))
+    let turnover_rows = top_level(usable(involving(lf.clone(), reporter, within)))
         .filter(d.turnover.and(col("year").eq(lit(year))))
         .with_column(
             when(col("reporter").eq(lit(reporter.to_string())))

@@ -59,9 +59,23 @@ pub fn usable(lf: LazyFrame) -> LazyFrame {
         .map(col)
         .to_vec()
     };
+    // Only the years that have monthly rows can have a month to drop: the annual rows are
+    // narrowed to those years first (a join on one integer), so a file without months (most
+    // files) pays nothing for this rule.
+    let month_years = lf
+        .clone()
+        .filter(col("month").is_not_null())
+        .select([col("year")])
+        .unique(None, UniqueKeepStrategy::Any);
     let annual = lf
         .clone()
         .filter(col("month").is_null())
+        .join(
+            month_years,
+            [col("year")],
+            [col("year")],
+            JoinArgs::new(JoinType::Semi),
+        )
         .select(keys())
         .unique(None, UniqueKeepStrategy::Any);
     let months = anti(
@@ -159,9 +173,72 @@ pub fn left_out(lf: LazyFrame) -> LazyFrame {
     ])
 }
 
+/// The shape of each group of rows sharing one product hierarchy ([`GROUP`]): `_total`, whether
+/// it has a `TOTAL` row, and `_levels`, how many product levels its other rows have (an empty
+/// level counts as one).
+///
+/// Most groups are simple: a `TOTAL` row, or products at one level only (BACI, a Comtrade
+/// download of HS6 codes). Their top-level rows and leaves follow from the shape alone; only
+/// groups that mix levels (HS2 with its HS4 and HS6 codes) need the codes compared, which
+/// [`top_level`] and [`leaves`] do on those groups' rows only instead of on the whole file.
+fn shaped(lf: LazyFrame) -> LazyFrame {
+    let keys = keys_with(&[]);
+    let is_total = col("product").eq(lit(TOTAL));
+    lf.with_columns([
+        is_total
+            .clone()
+            .any(true)
+            .over(keys.clone())
+            .expect("a non-empty partition")
+            .alias("_total"),
+        col("product_level")
+            .filter(is_total.not())
+            .n_unique()
+            .over(keys)
+            .expect("a non-empty partition")
+            .alias("_levels"),
+    ])
+}
+
+const SHAPE: [&str; 2] = ["_total", "_levels"];
+
 /// Rows whose code has no ancestor in the same group: TOTAL where present, else the
 /// shortest codes of each branch. Summing them counts each flow once.
 pub fn top_level(lf: LazyFrame) -> LazyFrame {
+    let lf = shaped(lf).cache();
+    let one_level = col("_levels").lt_eq(lit(1));
+    // A group with a TOTAL row: that row only. A group of one level: every row.
+    let simple = lf.clone().filter(
+        col("_total")
+            .and(col("product").eq(lit(TOTAL)))
+            .or(col("_total").not().and(one_level.clone())),
+    );
+    let mixed = lf.filter(col("_total").not().and(one_level.not()));
+    concat([simple, top_level_by_codes(mixed)], UnionArgs::default())
+        .expect("same schema")
+        .drop(cols(SHAPE))
+}
+
+/// Rows whose code has no descendant in the same group (TOTAL only where it stands alone).
+pub fn leaves(lf: LazyFrame) -> LazyFrame {
+    let lf = shaped(lf).cache();
+    let is_total = col("product").eq(lit(TOTAL));
+    // TOTAL alone in its group; the other rows of a group of one level.
+    let simple = lf.clone().filter(
+        is_total
+            .clone()
+            .and(col("_levels").eq(lit(0)))
+            .or(is_total.clone().not().and(col("_levels").eq(lit(1)))),
+    );
+    let mixed = lf.filter(is_total.not().and(col("_levels").gt(lit(1))));
+    concat([simple, leaves_by_codes(mixed)], UnionArgs::default())
+        .expect("same schema")
+        .drop(cols(SHAPE))
+}
+
+/// [`top_level`] by comparing codes: each code against the shorter codes of its group (the
+/// definition, for any rows; used on the groups that mix levels).
+fn top_level_by_codes(lf: LazyFrame) -> LazyFrame {
     // Read by every step below: computed once.
     let lf = lf.cache();
     let codes = lf
@@ -195,8 +272,9 @@ pub fn top_level(lf: LazyFrame) -> LazyFrame {
     concat([total_rows, rest], UnionArgs::default()).expect("same schema")
 }
 
-/// Rows whose code has no descendant in the same group (TOTAL only where it stands alone).
-pub fn leaves(lf: LazyFrame) -> LazyFrame {
+/// [`leaves`] by comparing codes: each code against the longer codes of its group (the
+/// definition, for any rows; used on the groups that mix levels).
+fn leaves_by_codes(lf: LazyFrame) -> LazyFrame {
     // Read by every step below: computed once.
     let lf = lf.cache();
     let codes = lf
@@ -238,4 +316,67 @@ pub fn leaves(lf: LazyFrame) -> LazyFrame {
         .expect("same schema");
     }
     concat([totals, rest], UnionArgs::default()).expect("same schema")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Rows of a few groups (reporter `A`/`B`, one year, one flow) with product codes drawn
+    /// from a small HS tree (chapters, headings, subheadings, TOTAL), so that groups come out
+    /// simple (one level, a TOTAL) and mixed in every combination.
+    fn frame(rows: &[(u8, u8)]) -> LazyFrame {
+        const CODES: [&str; 9] = [
+            "TOTAL", "01", "0101", "010121", "010129", "02", "0201", "020110", "020120",
+        ];
+        let n = rows.len();
+        let reporter: Vec<&str> = rows
+            .iter()
+            .map(|(g, _)| ["A", "B", "C"][*g as usize % 3])
+            .collect();
+        let product: Vec<&str> = rows.iter().map(|(_, c)| CODES[*c as usize % 9]).collect();
+        let level: Vec<i32> = product
+            .iter()
+            .map(|p| if *p == "TOTAL" { 0 } else { p.len() as i32 })
+            .collect();
+        let value: Vec<f64> = (0..n).map(|i| i as f64 + 1.0).collect();
+        df!(
+            "year" => vec![2020i32; n],
+            "month" => vec![None::<i32>; n],
+            "reporter" => reporter,
+            "partner" => vec!["X"; n],
+            "flow" => vec!["export"; n],
+            "reconciled" => vec![false; n],
+            "currency" => vec!["USD"; n],
+            "product" => product,
+            "product_level" => level,
+            "value" => value,
+        )
+        .expect("a frame")
+        .lazy()
+    }
+
+    fn sorted(lf: LazyFrame) -> DataFrame {
+        lf.select([col("reporter"), col("product"), col("value")])
+            .sort(
+                ["reporter", "product", "value"],
+                SortMultipleOptions::default(),
+            )
+            .collect()
+            .expect("collects")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The shortcut for simple groups picks exactly the rows the code-by-code definition
+        /// picks, in simple and mixed groups alike.
+        #[test]
+        fn shortcuts_agree_with_the_definition(rows in proptest::collection::vec((0u8..3, 0u8..9), 0..24)) {
+            let lf = frame(&rows);
+            prop_assert_eq!(sorted(top_level(lf.clone())), sorted(top_level_by_codes(lf.clone())));
+            prop_assert_eq!(sorted(leaves(lf.clone())), sorted(leaves_by_codes(lf)));
+        }
+    }
 }

@@ -138,11 +138,37 @@ pub(crate) fn world_rule_by(lf: LazyFrame, keys: &[&str]) -> LazyFrame {
         .drop(cols(["_w", "_nw"]))
 }
 
+/// The rows a question about `reporter` and `partners` can use: the reporter's own rows with
+/// the partners, and the partners' rows with the reporter (mirror and reconciled flows). Every
+/// selector of [`directions`] and [`mirror`] picks among these rows only.
+///
+/// Applied before the double-count rules, this is what makes the general engine's cost follow
+/// the question rather than the file: [`usable`], [`top_level`] and [`leaves`] decide within
+/// groups that share a reporter and a partner (see `rules::GROUP`), so a filter on those two
+/// columns keeps or drops whole groups and changes none of their decisions; the rules then
+/// join over the question's rows (hundreds) instead of the file's (millions).
+pub(crate) fn involving(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame {
+    let r = || lit(reporter.to_string());
+    let keep = match partners {
+        Partners::World => col("reporter").eq(r()).or(col("partner").eq(r())),
+        Partners::Some(p) => col("reporter")
+            .eq(r())
+            .and(col("partner").is_in(set(p), false))
+            .or(col("partner")
+                .eq(r())
+                .and(col("reporter").is_in(set(p), false))),
+    };
+    lf.filter(keep.fill_null(lit(false)))
+}
+
 /// Tag each usable top-level row with its direction for the reporter (`x`, `m`, `t`), and drop
 /// rows that are none of these.
 pub(crate) fn directed(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame {
     let d = directions(reporter, partners);
-    world_rule(tag(top_level(usable(lf)), &d), partners)
+    world_rule(
+        tag(top_level(usable(involving(lf, reporter, partners))), &d),
+        partners,
+    )
 }
 
 /// Tag rows with their direction for the reporter (`_dir`: `x` exports, `m` imports, `t`

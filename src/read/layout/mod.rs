@@ -265,14 +265,30 @@ pub struct Context<'a> {
     pub source: String,
     pub options: &'a ReadOptions,
     pub layout: Layout,
+    /// The columns the plan looked up (every column it reads, and a few it only asked about):
+    /// see [`Context::used`].
+    pub looked_up: std::cell::RefCell<Vec<String>>,
 }
 
 impl Context<'_> {
     /// The (normalised) name of the first of `names` the file has.
     fn col_of(&self, names: &[&str]) -> Option<String> {
-        self.sniffed
+        let found = self
+            .sniffed
             .find(names)
-            .map(|i| self.sniffed.normalised[i].clone())
+            .map(|i| self.sniffed.normalised[i].clone());
+        if let Some(c) = &found {
+            self.looked_up.borrow_mut().push(c.clone());
+        }
+        found
+    }
+
+    /// The file's columns the plan may read, sorted, once each: a scan need not parse the others.
+    pub fn used(&self) -> Vec<String> {
+        let mut v = self.looked_up.borrow().clone();
+        v.sort();
+        v.dedup();
+        v
     }
 
     /// As [`Context::col_of`], a missing column being an error that names the first of `names`.
