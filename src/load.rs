@@ -334,7 +334,8 @@ impl Dataset {
                 ));
             }
             if split {
-                // Parsed once, then split in memory.
+                // Parsed once, then split in memory. Most files have no domestic flows: then
+                // the table is used as it is, not copied by a filter that keeps every row.
                 let part = |keep: Expr| {
                     df.clone()
                         .lazy()
@@ -342,8 +343,13 @@ impl Dataset {
                         .collect()
                         .map_err(Error::polars("cannot set the domestic flows apart"))
                 };
-                self.domestic = Some(part(crate::analysis::domestic())?.lazy());
-                self.lf = part(crate::analysis::domestic().not())?.lazy();
+                let domestic = part(crate::analysis::domestic())?;
+                self.lf = if domestic.height() == 0 {
+                    df.lazy()
+                } else {
+                    part(crate::analysis::domestic().not())?.lazy()
+                };
+                self.domestic = Some(domestic.lazy());
             } else {
                 self.lf = df.lazy();
             }

@@ -6,8 +6,13 @@ use polars::prelude::*;
 
 /// Text of a column: trimmed, empty as null.
 pub(crate) fn txt(name: &str) -> Expr {
-    let t = col(name).str().strip_chars(lit(NULL));
-    when(t.clone().eq(lit(""))).then(lit(NULL)).otherwise(t)
+    // `replace` rather than `when(t == "").then(null).otherwise(t)`: the same cells, without
+    // building a mask and a third copy of the column (measured: a third of the time of reading
+    // a Comtrade Plus file's 17 columns went to that).
+    col(name)
+        .str()
+        .strip_chars(lit(NULL))
+        .replace(lit(""), lit(NULL).cast(DataType::String))
 }
 
 /// Number of a column (strict: a non-number fails the query).

@@ -8,7 +8,26 @@ use crate::schema::TOTAL;
 /// numeric codes, null for anything else (a custom category).
 pub(super) fn product(code: Expr) -> (Expr, Expr) {
     // Only TOTAL is case-folded: other codes are digits, and category slugs stay as written.
-    let is_total = code.clone().str().to_uppercase().eq(lit(TOTAL));
+    // "TOTAL" in any case, by set membership rather than upper-casing every code (which builds a
+    // new string per row): the 32 ways of writing it.
+    let spellings: Vec<String> = (0u32..32)
+        .map(|mask| {
+            TOTAL
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    if mask & (1 << i) != 0 {
+                        c.to_ascii_lowercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let is_total = code
+        .clone()
+        .is_in(super::expr::series(spellings).implode(true), false);
     let p = when(is_total.clone()).then(lit(TOTAL)).otherwise(code);
     let level = when(is_total)
         .then(lit(0i32))
@@ -72,6 +91,31 @@ mod tests {
         assert!(levels(&codes, false).iter().all(Option::is_none));
         // Stated as a classification (SITC, say), the digit counts stay.
         assert_eq!(levels(&codes, true)[0], Some(1));
+    }
+
+    #[test]
+    fn total_in_any_case_is_the_total() {
+        let df = df!("p" => ["total", "Total", "tOtAl", "TOTALS", "TOTA", "0101"]).unwrap();
+        let (p, level) = product(col("p"));
+        let out = df
+            .lazy()
+            .select([p.alias("p"), level.alias("l")])
+            .collect()
+            .unwrap();
+        let p: Vec<Option<String>> = crate::frame::strings(&out, "p").unwrap();
+        assert_eq!(
+            p[..3],
+            [
+                Some("TOTAL".into()),
+                Some("TOTAL".into()),
+                Some("TOTAL".into())
+            ]
+        );
+        assert_eq!(p[3].as_deref(), Some("TOTALS"));
+        assert_eq!(
+            ints(&out, "l").unwrap(),
+            [Some(0), Some(0), Some(0), None, None, Some(4)]
+        );
     }
 
     #[test]
