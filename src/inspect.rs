@@ -117,7 +117,7 @@ pub fn inspect(ds: &Dataset) -> Result<Vec<FileStats>> {
         // (as a question's dataset does, see `Dataset::materialise`), else let each one scan.
         // Parquet is already typed and columnar: scanned as it is.
         let in_memory =
-            !info.variant.starts_with("parquet") && info.size() <= crate::load::MATERIALISE_BYTES;
+            !info.variant.starts_with("parquet") && info.size() <= crate::load::materialise_bytes();
         let part = if in_memory {
             ds.collect(part.clone(), "the rows")?.lazy()
         } else {
