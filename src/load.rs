@@ -26,8 +26,13 @@ pub struct Dataset {
     /// out of `lf`, for the note saying how much was left out; `None` before, or when
     /// `--keep-domestic` keeps them.
     pub domestic: Option<LazyFrame>,
-    /// Each input's canonical frame, in the order of `files`.
+    /// Each input's canonical frame, in the order of `files` (the all-text plans: the
+    /// reference reading of each file, for `inspect`).
     pub parts: Vec<LazyFrame>,
+    /// `lf` with the typed plans (see `read::layout::expr::typed_plan`), where some file has
+    /// one: what [`Dataset::materialise`] parses first. Everything else reads `lf`, the all-text
+    /// plans, whose answers and errors are the reference.
+    pub(crate) fast: Option<LazyFrame>,
     pub files: Vec<FileInfo>,
     /// True when no input was given and the seed dataset was used.
     pub seed: bool,
@@ -207,16 +212,22 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
     }
     let paths = expand(inputs)?;
     let mut frames = Vec::new();
+    // The same frames read with the all-text plans; `typed`: some file has a typed plan.
+    let mut text_frames = Vec::new();
+    let mut typed = false;
     let mut files = Vec::new();
     let seed = paths.is_empty();
     if seed {
         let data = Data::Bytes(Arc::new(SEED_CSV.as_bytes().to_vec()));
-        let (lf, info) = read::read_csv(
+        let (lf, mut info) = read::read_csv(
             SEED_LABEL,
             data,
             &ReadOptions::default(),
             Validation::Always,
         )?;
+        let text = info.text_plan.take().map(|t| t.0);
+        typed |= text.is_some();
+        text_frames.push(text.unwrap_or_else(|| lf.clone()));
         frames.push(lf);
         files.push(info);
     }
@@ -255,34 +266,42 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
         ));
     }
     for (path, opened) in data_paths {
-        let (mut lf, info) = match opened {
+        let (mut lf, mut info) = match opened {
             Some(data) => {
                 let label = path.to_string_lossy().into_owned();
                 read::read_csv(&label, data, &options.read, options.validation)?
             }
             None => read::read_path(path, &options.read, options.encoding, options.validation)?,
         };
+        let mut text = info.text_plan.take().map(|t| t.0);
+        typed |= text.is_some();
         if info.layout == Layout::Baci && !tables.is_empty() {
             lf = apply_code_tables(lf, &tables);
+            text = text.map(|t| apply_code_tables(t, &tables));
         }
+        text_frames.push(text.unwrap_or_else(|| lf.clone()));
         frames.push(lf);
         files.push(info);
     }
-    let parts = frames.clone();
-    let mut lf = if frames.len() == 1 {
-        frames.pop().expect("one frame")
-    } else {
-        concat(frames, UnionArgs::default()).map_err(Error::polars("cannot combine the inputs"))?
-    };
+    let parts = text_frames.clone();
     // Only our own and mapped files can hold turnover records (press-release figures).
-    if files
+    let derive = files
         .iter()
-        .any(|f| matches!(f.layout, Layout::Canonical | Layout::Mapped))
-    {
-        lf = derive_directions(lf);
-    }
+        .any(|f| matches!(f.layout, Layout::Canonical | Layout::Mapped));
+    let combine = |mut frames: Vec<LazyFrame>| -> Result<LazyFrame> {
+        let lf = if frames.len() == 1 {
+            frames.pop().expect("one frame")
+        } else {
+            concat(frames, UnionArgs::default())
+                .map_err(Error::polars("cannot combine the inputs"))?
+        };
+        Ok(if derive { derive_directions(lf) } else { lf })
+    };
+    let fast = if typed { Some(combine(frames)?) } else { None };
+    let lf = combine(text_frames)?;
     Ok(Dataset {
         lf,
+        fast,
         domestic: None,
         parts,
         files,
@@ -341,6 +360,7 @@ impl Dataset {
     pub fn materialise(mut self) -> Result<Dataset> {
         let split = !self.options.keep_domestic && self.domestic.is_none();
         if self.files.iter().any(|f| f.variant.starts_with("parquet")) {
+            self.fast = None;
             if split {
                 let all = self.lf.clone();
                 self.lf = crate::analysis::international(all.clone());
@@ -350,7 +370,13 @@ impl Dataset {
         }
         let size: u64 = self.files.iter().map(FileInfo::size).sum();
         if size <= materialise_bytes() {
-            let df = self.collect(self.lf.clone(), "the canonical table")?;
+            // The typed plan first; if its scan refuses a cell (a number with spaces around
+            // it, a blank cell), the all-text plan, whose answers and errors are the reference.
+            let fast = self.fast.take().and_then(|f| f.collect().ok());
+            let df = match fast {
+                Some(df) => df,
+                None => self.collect(self.lf.clone(), "the canonical table")?,
+            };
             // Every value is finite, but their sum may not be: refuse what cannot be added
             // rather than print infinity.
             let total: f64 = crate::frame::floats(&df, "value")?
@@ -385,10 +411,13 @@ impl Dataset {
             } else {
                 self.lf = df.lazy();
             }
-        } else if split {
-            let all = self.lf.clone();
-            self.lf = crate::analysis::international(all.clone());
-            self.domestic = Some(all.filter(crate::analysis::domestic()));
+        } else {
+            self.fast = None;
+            if split {
+                let all = self.lf.clone();
+                self.lf = crate::analysis::international(all.clone());
+                self.domestic = Some(all.filter(crate::analysis::domestic()));
+            }
         }
         Ok(self)
     }

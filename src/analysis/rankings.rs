@@ -37,12 +37,18 @@ impl std::str::FromStr for Direction {
 
 /// Usable rows in the reporter's direction(s), tagged `_dir`, at product leaves (or at exactly
 /// `level` digits when given). Reported turnover rows are not used: they have no products.
+///
+/// `by`: for a ranking of partners, the rows partner by partner (a World row is not a partner,
+/// and the World rule, which prefers a reporter's World rows to the sum over its partners,
+/// would leave no partner at all in a Comtrade file that has both); for products, the rows the
+/// World rule picks.
 pub(crate) fn product_rows(
     lf: LazyFrame,
     reporter: &str,
     partners: &Partners,
     direction: Direction,
     level: Option<i32>,
+    by: By,
 ) -> LazyFrame {
     let d = directions(reporter, partners);
     let base = usable(involving(lf, reporter, partners));
@@ -62,12 +68,17 @@ pub(crate) fn product_rows(
         Direction::Turnover => col("_dir").is_not_null(),
     };
     // Partner rankings need the counterpart whichever side reported the row.
-    world_rule(tagged.filter(keep), partners).with_column(
-        when(col("reporter").eq(lit(reporter.to_string())))
-            .then(col("partner"))
-            .otherwise(col("reporter"))
-            .alias("counterpart"),
-    )
+    let counterpart = when(col("reporter").eq(lit(reporter.to_string())))
+        .then(col("partner"))
+        .otherwise(col("reporter"))
+        .alias("counterpart");
+    let rows = tagged.filter(keep);
+    match by {
+        By::Product => world_rule(rows, partners).with_column(counterpart),
+        By::Partner => rows
+            .with_column(counterpart)
+            .filter(col("counterpart").neq(lit(WORLD))),
+    }
 }
 
 /// What a `top` ranking looks at.
@@ -92,14 +103,9 @@ pub fn top(lf: LazyFrame, reporter: &str, partners: &Partners, ranking: Ranking)
         level,
         n,
     } = ranking;
-    let rows =
-        product_rows(lf, reporter, partners, direction, level).filter(col("year").eq(lit(year)));
-    let rows = if by == By::Partner {
-        // A partner ranking must not count the World aggregate as a partner.
-        rows.filter(col("counterpart").neq(lit(WORLD)))
-    } else {
-        rows
-    };
+    // A partner ranking does not count the World aggregate as a partner (see `product_rows`).
+    let rows = product_rows(lf, reporter, partners, direction, level, by)
+        .filter(col("year").eq(lit(year)));
     let key = match by {
         By::Product => "product",
         By::Partner => "counterpart",
@@ -139,9 +145,15 @@ pub fn partners(
     year: i32,
     by: Direction,
 ) -> LazyFrame {
-    let rows = product_rows(lf.clone(), reporter, within, Direction::Turnover, None)
-        .filter(col("year").eq(lit(year)))
-        .filter(col("counterpart").neq(lit(WORLD)));
+    let rows = product_rows(
+        lf.clone(),
+        reporter,
+        within,
+        Direction::Turnover,
+        None,
+        By::Partner,
+    )
+    .filter(col("year").eq(lit(year)));
     // Reported turnover rows (press releases) count for partners without directional data.
     let d = directions(reporter, within);
     let turnover_rows = top_level(usable(involving(lf.clone(), reporter, within)))

@@ -68,6 +68,19 @@ pub struct FileInfo {
     pub(crate) checks: Vec<(String, layout::Check)>,
     pub(crate) data: Data,
     pub(crate) validated: bool,
+    /// The all-text plan of a file whose frame is the typed plan (see
+    /// `layout::expr::typed_plan`): what to read when the typed scan refuses a cell.
+    pub(crate) text_plan: Option<TextPlan>,
+}
+
+/// A file's all-text plan (a wrapper: `LazyFrame` has no `Debug`).
+#[derive(Clone)]
+pub(crate) struct TextPlan(pub(crate) LazyFrame);
+
+impl std::fmt::Debug for TextPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TextPlan")
+    }
 }
 
 impl FileInfo {
@@ -226,7 +239,7 @@ pub fn read_csv(
         layout,
         looked_up: Default::default(),
     };
-    let (exprs, checks) = layout::plan(&ctx)?;
+    let ((exprs, checks), (typed_exprs, _), typed) = layout::plans(&ctx)?;
     let mut info = FileInfo {
         path: label.to_string(),
         layout,
@@ -238,6 +251,7 @@ pub fn read_csv(
         checks,
         data: data.clone(),
         validated: false,
+        text_plan: None,
     };
     let size = match &data {
         Data::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(u64::MAX),
@@ -254,13 +268,27 @@ pub fn read_csv(
         }
     }
     // All read as text: the layout plan parses and checks each column it uses, so nothing is
-    // guessed by type inference.
-    let fields: Vec<Field> = column_names(&sniffed)
-        .into_iter()
-        .map(|name| Field::new(name.into(), DataType::String))
-        .collect();
-    let schema: Schema = fields.into_iter().collect();
-    let lf = scan(label, &data, sniffed.delimiter, schema)?;
+    // guessed by type inference. The typed plan reads the columns the layout uses only as
+    // numbers as numbers (`Float64`), stated, not inferred.
+    let schema_of = |typed: &std::collections::BTreeSet<String>| -> Schema {
+        column_names(&sniffed)
+            .into_iter()
+            .map(|name| {
+                let t = if typed.contains(&name) {
+                    DataType::Float64
+                } else {
+                    DataType::String
+                };
+                Field::new(name.into(), t)
+            })
+            .collect()
+    };
+    let lf = scan(
+        label,
+        &data,
+        sniffed.delimiter,
+        schema_of(&Default::default()),
+    )?;
     // Blank lines (legacy Comtrade files end with three) are not records: a line with none of
     // the columns the plan reads is one. Testing only those columns (not `all()`) lets the scan
     // skip the rest of a wide file: Comtrade Plus has 47 columns and the plan reads 17.
@@ -275,6 +303,11 @@ pub fn read_csv(
         )
     }
     .map_err(Error::polars(format!("{label}: cannot plan the scan")))?;
+    if !typed.is_empty() {
+        let fast = scan(label, &data, sniffed.delimiter, schema_of(&typed))?;
+        info.text_plan = Some(TextPlan(lf.clone().filter(keep.clone()).select(exprs)));
+        return Ok((fast.filter(keep).select(typed_exprs), info));
+    }
     let lf = lf.filter(keep);
     Ok((lf.select(exprs), info))
 }
@@ -531,6 +564,7 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
             checks: Vec::new(),
             data: Data::File(path.to_path_buf()),
             validated: true,
+            text_plan: None,
         };
         check_parquet_values(&lf, baci::VALUE, path)?;
         return Ok((lf.select(text).select(exprs), info));
@@ -565,6 +599,7 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
         checks: Vec::new(),
         data: Data::File(path.to_path_buf()),
         validated: true,
+        text_plan: None,
     };
     Ok((lf.select(exprs), info))
 }
@@ -572,6 +607,59 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(text: &str) -> (LazyFrame, FileInfo) {
+        let data = Data::Bytes(Arc::new(text.as_bytes().to_vec()));
+        read_csv("t.csv", data, &ReadOptions::default(), Validation::Auto).unwrap()
+    }
+
+    fn sorted(lf: LazyFrame) -> PolarsResult<DataFrame> {
+        lf.sort(["reporter", "partner"], SortMultipleOptions::default())
+            .collect()
+    }
+
+    const HEADER: &str =
+        "refYear,refMonth,reporterCode,partnerCode,flowCode,cmdCode,primaryValue,qty,netWgt\n";
+
+    /// The columns a layout reads only as numbers are scanned as numbers, and the typed plan
+    /// reads a file exactly as the text plan does.
+    #[test]
+    fn the_typed_plan_reads_what_the_text_plan_reads() {
+        let (fast, info) = read(&format!(
+            "{HEADER}2021,52,398,484,X,TOTAL,12.5,,1e3\n2021,52,484,398,M,010121,7,3,\n"
+        ));
+        let text = info.text_plan.expect("a typed plan").0;
+        let (a, b) = (sorted(fast.clone()).unwrap(), sorted(text).unwrap());
+        assert!(a.equals_missing(&b), "{a}\n{b}");
+        // The numbers came from a Float64 scan: the plan's source columns say so.
+        let schema = fast.clone().collect_schema().unwrap();
+        assert_eq!(schema.get("value"), Some(&DataType::Float64));
+        assert_eq!(a.height(), 2);
+    }
+
+    /// A number the typed scan refuses (spaces around it) fails the typed plan only: the text
+    /// plan trims it, and a dataset falls back to that plan.
+    #[test]
+    fn a_padded_number_falls_back_to_the_text_plan() {
+        let file = format!("{HEADER} 2021 ,52,398,484,X,TOTAL, 12.5 ,,\n");
+        let (fast, info) = read(&file);
+        assert!(fast.collect().is_err());
+        let df = sorted(info.text_plan.expect("a typed plan").0).unwrap();
+        assert_eq!(crate::frame::floats(&df, "value").unwrap(), [Some(12.5)]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("padded.csv");
+        std::fs::write(&path, &file).unwrap();
+        let ds = crate::load(
+            &[path.to_string_lossy().into_owned()],
+            &crate::LoadOptions::default(),
+        )
+        .unwrap()
+        .materialise()
+        .unwrap();
+        let df = ds.lf.collect().unwrap();
+        assert_eq!(crate::frame::floats(&df, "value").unwrap(), [Some(12.5)]);
+        assert_eq!(crate::frame::ints(&df, "year").unwrap(), [Some(2021)]);
+    }
 
     #[test]
     fn parquet_values_must_be_finite_and_not_negative() {

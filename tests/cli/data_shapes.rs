@@ -816,3 +816,65 @@ fn a_canonical_file_without_year_or_flow_takes_year_and_map_flow() {
         "exports",
     );
 }
+
+/// A Comtrade Plus file that carries a reporter's partner-World rows beside its partner rows
+/// (as every real download of "all partners" does): partner rankings are over the partners,
+/// never empty, and the World row is not one of them; the totals still come from the World
+/// rows. Found by the benchmark's agreement check (issue 11): `partners -r CHN` failed with
+/// "no partners with data" and `profile -r CHN` listed no top partners.
+#[test]
+fn partner_rankings_of_a_file_with_world_rows_rank_the_partners() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chn.csv");
+    // CHN (156) exports to World (0), DEU (276) and USA (842): a TOTAL row and an HS6 row each.
+    let rows = [
+        (0, "TOTAL", 900.0),
+        (0, "850300", 900.0),
+        (276, "TOTAL", 300.0),
+        (276, "850300", 300.0),
+        (842, "TOTAL", 600.0),
+        (842, "850300", 600.0),
+    ];
+    let mut s = String::from("refYear,reporterCode,partnerCode,flowCode,cmdCode,primaryValue\n");
+    for (p, k, v) in rows {
+        s.push_str(&format!("2021,156,{p},X,{k},{v}\n"));
+    }
+    std::fs::write(&path, s).unwrap();
+    let f = path.to_str().unwrap();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let (out, _) = succeeds(tradestat().args(args).args([f, "--output", "json", "-q"]));
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+    };
+    let partners = json(&["partners", "-r", "CHN"]);
+    let got: Vec<(String, f64)> = partners
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["partner"].as_str().unwrap().to_string(),
+                r["exports"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("USA".to_string(), 600.0), ("DEU".to_string(), 300.0)]
+    );
+    let top = json(&["top", "-r", "CHN", "--by", "partner"]);
+    let codes: Vec<&str> = top
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["USA", "DEU"]);
+    let (out, _) = succeeds(tradestat().args(["profile", "-r", "CHN", f]));
+    assert!(
+        out.contains("United States") && out.contains("Germany"),
+        "{out}"
+    );
+    // The exports themselves: the World row's 900, not 900 + 300 + 600.
+    let summary = json(&["summary", "-r", "CHN"]);
+    assert_eq!(summary[0]["exports"].as_f64(), Some(900.0), "{summary}");
+}

@@ -357,6 +357,12 @@ struct Part {
 }
 
 /// The canonical select list and the line checks for one file of a given layout.
+/// The plan of [`plan`] twice: as text, and with the columns used only as numbers scanned as
+/// numbers (the set returned); see [`expr::typed_plan`].
+pub fn plans(ctx: &Context) -> Result<(Plan, Plan, std::collections::BTreeSet<String>)> {
+    expr::typed_plan(|| plan(ctx))
+}
+
 pub fn plan(ctx: &Context) -> Result<Plan> {
     let part = match ctx.layout {
         Layout::Canonical => canonical::part(ctx)?,
