@@ -66,6 +66,7 @@ BREAKDOWN_SHARE = 0.002        # aimed share of breakdown rows
 BREAKDOWN_RANGE = (0.0005, 0.005)
 MOS_SPACE_SHARE = 0.6          # rows whose mosCode is "0 "
 FIRST_RATIO = 2.5              # first guess of file rows per BACI row
+CHUNK = 1_000_000              # rows formatted and written at a time
 
 
 def die(msg: str) -> None:
@@ -169,7 +170,7 @@ def breakdowns(rows: pl.DataFrame, n_rows: int, codes: np.ndarray, seed: int,
     picks = [r for r, _ in forced] + [int(r) for r in extra]
     kinds = [k for _, k in forced] + ["mot" if x else "p2"
                                       for x in rng.random(len(extra)) < 0.5]
-    src = big[picks].select(*key)
+    src = big[picks].select(*key).to_dict(as_series=False)
     values = big[picks]["value"].to_numpy().astype(np.int64)
     parts = {c: [] for c in key}
     p_value, p_p2, p_mot = [], [], []
@@ -266,11 +267,18 @@ def write_comtrade_csv(df: pl.DataFrame, out: Path) -> None:
         "isAggregate": _bool(aggregate | pl.col("part")),
     }
     assert list(cols) == HEADER
-    body = df.lazy().select(**cols).collect()
+    write_chunks(df, cols, out, ",".join(HEADER) + "\n", quote_style="never")
+
+
+def write_chunks(df: pl.DataFrame, cols: dict, out: Path, header: str, **kw) -> None:
+    """The columns `cols` of `df` as CSV, CHUNK rows at a time (the text of 47 columns of
+    10M rows at once would take gigabytes)."""
     tmp = out.with_name(out.name + ".part")
     with tmp.open("wb") as f:
-        f.write((",".join(HEADER) + "\n").encode())
-        body.write_csv(f, include_header=False, quote_style="never", null_value="")
+        f.write(header.encode())
+        for start in range(0, df.height, CHUNK):
+            df.slice(start, CHUNK).lazy().select(**cols).collect() \
+                .write_csv(f, include_header=False, null_value="", **kw)
     tmp.replace(out)
 
 
@@ -299,8 +307,4 @@ def write_canonical_csv(df: pl.DataFrame, out: Path, iso: dict[int, str], source
         "reconciled": pl.lit("false"), "derived": pl.lit("false"), "source": pl.lit(source),
     }
     assert list(cols) == CANONICAL_HEADER
-    body = df.lazy().select(**cols).collect()
-    tmp = out.with_name(out.name + ".part")
-    with tmp.open("wb") as f:
-        body.write_csv(f, include_header=True, quote_style="necessary", null_value="")
-    tmp.replace(out)
+    write_chunks(df, cols, out, ",".join(CANONICAL_HEADER) + "\n", quote_style="necessary")
