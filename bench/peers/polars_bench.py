@@ -18,8 +18,14 @@ SCHEMA = {"t": pl.Int16, "i": pl.Int16, "j": pl.Int16, "k": pl.Int32, "v": pl.Fl
           "q": pl.String}
 
 
+def source(path: str, schema: dict) -> pl.LazyFrame:
+    """The file, with `schema` overriding the inferred types (bench/testdata's mock tradestat
+    swaps this for Parquet)."""
+    return pl.scan_csv(path, schema_overrides=schema)
+
+
 def scan(path: str) -> pl.LazyFrame:
-    return pl.scan_csv(path, schema_overrides=SCHEMA)
+    return source(path, SCHEMA)
 
 
 def per_year(df: pl.DataFrame) -> dict:
@@ -86,7 +92,7 @@ def scan_reported(path: str, L: common.Reported) -> pl.LazyFrame:
               & (c(L.partner2).is_null() | (c(L.partner2) == L.no_partner2))
               & (c(L.mot).is_null() | (c(L.mot) == L.no_mot))
               & (c(L.customs).is_null() | (c(L.customs) == L.no_customs)))
-    return pl.scan_csv(path, schema_overrides=reported_schema(L)).filter(usable).select(
+    return source(path, reported_schema(L)).filter(usable).select(
         c(L.year).alias("t"), c(L.reporter).alias("r"), c(L.partner).alias("p"),
         c(L.flow).alias("f"), c(L.product).alias("k"), c(L.value).alias("v"))
 
