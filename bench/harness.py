@@ -66,18 +66,32 @@ below is rewritten by `bench/run`; edit the text outside them.
 
 ## Method
 
-- **Data**: `bench/gen.py` writes deterministic synthetic files in the exact CEPII BACI layout
-  (quoted header, HS6 codes that lose their leading zero, values in thousands of USD, quantities
-  as quoted space-padded strings with `NA`s), using the real BACI V202401 country and HS17
-  product code lists. Country sizes are Zipf-like; 1M and 10M rows for one year, and a 5-year
-  panel of 10M rows per year.
+- **Data**: `bench/gen.py` writes deterministic synthetic files in three layouts, using the real
+  BACI V202401 country and HS17 product code lists; country sizes are Zipf-like; 1M and 10M rows
+  for one year, and a 5-year BACI panel of 10M rows per year.
+  - **BACI**: the exact CEPII layout (quoted header, HS6 codes that lose their leading zero,
+    values in thousands of USD, quantities as quoted space-padded strings with `NA`s).
+  - **Comtrade Plus**: the same trade as the 47-column UN Comtrade API v1 CSV would give it:
+    every BACI row as the exporter's `X` and the importer's `M` record (imports CIF, about 6 %
+    above), partner World rows, `cmdCode` `TOTAL` rows, and a few transport-mode and
+    second-partner breakdown rows, with the real download's quirks (empty `*Desc`/`*ISO`
+    columns, `7903767147.0`, `True`/`False`, `mosCode` `"0 "`). The row count includes the
+    aggregates.
+  - **canonical**: the Comtrade Plus file as `tradestat convert` writes it
+    (`year,month,reporter,partner,flow,product,...`).
 - **Workloads**: W1 pair summary KAZ (398) - MEX (484): flows both ways, top 10 HS6 products,
   HS2 chapters both ways. W2 profile of CHN (156): exports and imports, top 10 partners by
   turnover, HHI of its HS6 exports. W3 world table: exports, imports, balance and turnover of
-  every country, ranked. Each run reads the file from scratch.
+  every country, ranked. `inspect` of the whole file, against DuckDB loading the same file into
+  a table (`CREATE TABLE t AS SELECT * FROM read_csv(...)`). `report` on KAZ-MEX, against one
+  `tradestat profile` on the same question (W1). Each run reads the file from scratch. On
+  Comtrade Plus and canonical files the peers apply tradestat's double-count rules (breakdowns
+  left out, totals from `TOTAL`, products over HS6 leaves, the world from partner World rows;
+  see `bench/README.md`), and W1/W2 use the reporter's own declarations.
 - **Agreement**: every engine's result is converted to one normalised form (USD, ISO3 codes) and
   compared with every other's (same keys and ranking, numbers within a relative 1e-9);
-  `bench/run` refuses to write results if any figure differs.
+  tradestat on the canonical file must give its answers on the Comtrade Plus file; `inspect`
+  must count DuckDB's rows; `bench/run` refuses to write results if any figure differs.
 - **Timing**: tradestat is the median wall time of the whole process (`tradestat profile ...
   --output json`, `tradestat world ... --output json`) over the runs (`hyperfine --warmup 1`,
   file in the page cache). The peers are timed *inside* Python, after
