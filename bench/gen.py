@@ -27,6 +27,12 @@ pairs KAZ (398) -> MEX (484) and MEX -> KAZ each get a few hundred rows whatever
 The structure (country ranks, product popularity, prices) depends only on a fixed internal
 seed, so files of different years look like one panel; --seed drives everything else.
 Same arguments -> byte-identical file.  Needs numpy and polars.
+
+--layout comtrade-plus writes the same trade as a UN Comtrade Plus (API v1, 47 camelCase
+columns) download: each BACI row as the exporter's X and the importer's M record, with partner
+World rows, cmdCode TOTAL rows and a few transport-mode / second-partner breakdowns; --layout
+canonical writes those rows as `tradestat convert` would (tradestat's canonical CSV). For these
+two, --rows counts every row of the file (aggregates included); see bench/gen_comtrade.py.
 """
 from __future__ import annotations
 
@@ -40,6 +46,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+
+import gen_comtrade as gc
 
 GENERATOR_VERSION = "4"  # bump whenever the output for given arguments changes
 
@@ -288,19 +296,49 @@ def main() -> None:
     ap.add_argument("--codes-dir", type=Path, default=None,
                     help="folder with country_codes_V202401.csv and product_codes_HS17_V202401.csv "
                          "(default $SHARED/data/real/baci-codes, SHARED defaulting to ../shared)")
+    ap.add_argument("--layout", choices=["baci", *gc.LAYOUT_VERSIONS], default="baci",
+                    help="file layout (default baci)")
+    ap.add_argument("--source", default=None,
+                    help="canonical layout: the `source` of every row (default 'UN Comtrade "
+                         "Plus: ' and the output's name with comtrade_plus for canonical)")
     ap.add_argument("--version", action="version", version=f"gen.py {GENERATOR_VERSION}")
+    ap.add_argument("--layout-version", metavar="LAYOUT",
+                    help="print the version of a layout's writer (for the data stamps) and exit")
+    if "--layout-version" in sys.argv:  # before the required arguments are checked
+        k = sys.argv.index("--layout-version")
+        lv = sys.argv[k + 1] if k + 1 < len(sys.argv) else ""
+        if lv == "baci":
+            print(f"gen.py {GENERATOR_VERSION}")
+        elif lv in gc.LAYOUT_VERSIONS:
+            print(f"gen.py {GENERATOR_VERSION} {lv} {gc.LAYOUT_VERSIONS[lv]}")
+        else:
+            die(f"unknown layout {lv!r}")
+        return
     a = ap.parse_args()
     codes_dir = a.codes_dir or default_shared() / "data" / "real" / "baci-codes"
     if a.rows < 1000:
         die("--rows must be at least 1000")
     t0 = time.perf_counter()
-    df = generate(a.rows, a.year, a.seed, codes_dir)
-    t1 = time.perf_counter()
     a.output.parent.mkdir(parents=True, exist_ok=True)
-    write_baci_csv(df, a.output)
+    if a.layout == "baci":
+        df = generate(a.rows, a.year, a.seed, codes_dir)
+        t1 = time.perf_counter()
+        write_baci_csv(df, a.output)
+    else:
+        codes, iso = load_countries(codes_dir)
+        df = gc.comtrade_frame(a.rows, a.year, a.seed, codes_dir, generate, codes)
+        t1 = time.perf_counter()
+        if a.layout == "comtrade-plus":
+            gc.write_comtrade_csv(df, a.output)
+        else:
+            names = {int(c): i for c, i in zip(codes, iso)} | {gc.WORLD: "WLD"}
+            source = a.source or "UN Comtrade Plus: " + a.output.name.replace(
+                "canonical", "comtrade_plus")
+            gc.write_canonical_csv(df, a.output, names, source)
     t2 = time.perf_counter()
-    check_style(a.output, codes_dir.parent / "baci-extract" / "ExampleTradeData.csv")
-    print(f"gen.py: {a.output}: {df.height:,} rows, year {a.year}, seed {a.seed}: "
+    if a.layout == "baci":
+        check_style(a.output, codes_dir.parent / "baci-extract" / "ExampleTradeData.csv")
+    print(f"gen.py: {a.output}: {a.layout}, {df.height:,} rows, year {a.year}, seed {a.seed}: "
           f"sampled in {t1 - t0:.1f} s, written in {t2 - t1:.1f} s "
           f"({a.output.stat().st_size / 1e6:,.0f} MB)", file=sys.stderr)
 

@@ -3,9 +3,13 @@
 then calls this). Standard library only; run with the bench venv's python so that the peers
 find their packages.
 
-For every size: one run of every engine and workload under /usr/bin/time -v (peak RSS and the
-result), the agreement check, then the timings (hyperfine for tradestat, the peers' own
-in-process repetitions). Then Parquet, the panel and the chart. Prints the tables and rewrites
+For every size and layout (BACI, Comtrade Plus, canonical): one run of every engine and
+workload under /usr/bin/time -v (peak RSS and the result), the agreement checks (the engines
+with each other; tradestat on the canonical file with tradestat on the Comtrade Plus file it
+was converted from), then the timings (hyperfine for tradestat, the peers' own in-process
+repetitions). Workloads: W1-W3 against pandas, polars and DuckDB; `inspect` against DuckDB
+loading the whole file into a table; `report` against tradestat's own W1 profile. Then Parquet,
+Comtrade Plus at 50M rows (optional), the panel and the chart. Prints the tables and rewrites
 the results section of BENCHMARKS.md, unless an engine disagreed (exit 1, nothing written).
 """
 from __future__ import annotations
@@ -34,36 +38,60 @@ import normalise_tradestat as nt  # noqa: E402
 
 PEERS = ["pandas", "polars", "duckdb"]
 PANEL_PEERS = ["polars", "duckdb"]
+INSPECT_PEERS = ["duckdb"]
 WORKLOADS = ["W1", "W2", "W3"]
-WDESC = {"W1": "pair KAZ-MEX", "W2": "profile CHN", "W3": "world table"}
+WDESC = {"W1": "pair KAZ-MEX", "W2": "profile CHN", "W3": "world table", "inspect": "",
+         "report": "KAZ-MEX"}
+# layout -> (name in the tables, data file prefix)
+LAYOUTS = {"baci": ("BACI", "baci"), "comtrade-plus": ("Comtrade Plus", "comtrade_plus"),
+           "canonical": ("canonical", "canonical")}
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 # goals of the issue: tradestat time <= factor x peer time; pandas: tradestat >= 4x faster
 GOAL_TIME = {"duckdb": 0.5, "polars": 0.8, "pandas": 0.25}
 GOAL_MEM_DUCKDB = 0.6
+GOAL_INSPECT_DUCKDB = 1.5     # inspect <= 1.5x DuckDB loading the file into a table
+GOAL_REPORT_PROFILE = 2.0     # report <= 2x one profile (W1) on the same question
+GOAL_COMTRADE_MB = 1000.0     # Comtrade Plus W1-W3 peak memory at 10M (and 50M) rows
+GOAL_SIZE, GOAL_SMALL = "10M", "1M"
 GOAL_PARQUET_S = 0.25
 GOAL_PANEL_MB = 2000.0
 GOAL_CHART_S = 0.1
 
 INTRO = """# Benchmarks
 
-How fast `tradestat` answers three everyday questions on BACI-layout CSV files, against the same
-questions written by a competent user of pandas, polars (Python) and DuckDB. Everything between
-the results markers below is rewritten by `bench/run`; edit the text outside them.
+How fast `tradestat` answers three everyday questions on CSV files in three layouts (CEPII BACI,
+UN Comtrade Plus, tradestat's canonical table), against the same questions written by a
+competent user of pandas, polars (Python) and DuckDB. Everything between the results markers
+below is rewritten by `bench/run`; edit the text outside them.
 
 ## Method
 
-- **Data**: `bench/gen.py` writes deterministic synthetic files in the exact CEPII BACI layout
-  (quoted header, HS6 codes that lose their leading zero, values in thousands of USD, quantities
-  as quoted space-padded strings with `NA`s), using the real BACI V202401 country and HS17
-  product code lists. Country sizes are Zipf-like; 1M and 10M rows for one year, and a 5-year
-  panel of 10M rows per year.
+- **Data**: `bench/gen.py` writes deterministic synthetic files in three layouts, using the real
+  BACI V202401 country and HS17 product code lists; country sizes are Zipf-like; 1M and 10M rows
+  for one year, and a 5-year BACI panel of 10M rows per year.
+  - **BACI**: the exact CEPII layout (quoted header, HS6 codes that lose their leading zero,
+    values in thousands of USD, quantities as quoted space-padded strings with `NA`s).
+  - **Comtrade Plus**: the same trade as the 47-column UN Comtrade API v1 CSV would give it:
+    every BACI row as the exporter's `X` and the importer's `M` record (imports CIF, about 6 %
+    above), partner World rows, `cmdCode` `TOTAL` rows, and a few transport-mode and
+    second-partner breakdown rows, with the real download's quirks (empty `*Desc`/`*ISO`
+    columns, `7903767147.0`, `True`/`False`, `mosCode` `"0 "`). The row count includes the
+    aggregates.
+  - **canonical**: the Comtrade Plus file as `tradestat convert` writes it
+    (`year,month,reporter,partner,flow,product,...`).
 - **Workloads**: W1 pair summary KAZ (398) - MEX (484): flows both ways, top 10 HS6 products,
   HS2 chapters both ways. W2 profile of CHN (156): exports and imports, top 10 partners by
   turnover, HHI of its HS6 exports. W3 world table: exports, imports, balance and turnover of
-  every country, ranked. Each run reads the file from scratch.
+  every country, ranked. `inspect` of the whole file, against DuckDB loading the same file into
+  a table (`CREATE TABLE t AS SELECT * FROM read_csv(...)`). `report` on KAZ-MEX, against one
+  `tradestat profile` on the same question (W1). Each run reads the file from scratch. On
+  Comtrade Plus and canonical files the peers apply tradestat's double-count rules (breakdowns
+  left out, totals from `TOTAL`, products over HS6 leaves, the world from partner World rows;
+  see `bench/README.md`), and W1/W2 use the reporter's own declarations.
 - **Agreement**: every engine's result is converted to one normalised form (USD, ISO3 codes) and
   compared with every other's (same keys and ranking, numbers within a relative 1e-9);
-  `bench/run` refuses to write results if any figure differs.
+  tradestat on the canonical file must give its answers on the Comtrade Plus file; `inspect`
+  must count DuckDB's rows; `bench/run` refuses to write results if any figure differs.
 - **Timing**: tradestat is the median wall time of the whole process (`tradestat profile ...
   --output json`, `tradestat world ... --output json`) over the runs (`hyperfine --warmup 1`,
   file in the page cache). The peers are timed *inside* Python, after
@@ -137,9 +165,10 @@ def hyperfine(cmd: list[str], runs: int, json_path: Path) -> float:
     return float(res.get("median") or statistics.median(res["times"]))
 
 
-def peer_cmd(python: str, engine: str, workload: str, file: str, repeat: int) -> list[str]:
+def peer_cmd(python: str, engine: str, workload: str, file: str, repeat: int,
+             layout: str = "baci") -> list[str]:
     return [python, str(BENCH / "peers" / f"{engine}_bench.py"), workload, file,
-            "--repeat", str(repeat)]
+            "--layout", layout, "--repeat", str(repeat)]
 
 
 def read_json(path: Path):
@@ -147,6 +176,11 @@ def read_json(path: Path):
         return json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as e:
         die(f"cannot read {path}: {e}")
+
+
+def size_rows(size: str) -> float:
+    s = size.upper()
+    return float(s[:-1]) * (1e6 if s.endswith("M") else 1e3 if s.endswith("K") else 1)
 
 
 class Bench:
@@ -165,34 +199,60 @@ class Bench:
         self.slow: set[tuple] = set()         # measured by that single run only
         self.timed_out: set[tuple] = set()    # killed after --timeout seconds
 
-    def ts_cmd(self, workload: str, file: str) -> list[str]:
-        return [self.ts] + [x.format(file=file) for x in nt.COMMANDS[workload]]
+    def stop(self) -> bool:
+        """A disagreement was found and --keep-going was not given."""
+        return bool(self.disagreements) and not self.a.keep_going
+
+    def data_file(self, layout: str, size: str) -> str:
+        return f"{self.a.data_dir}/{LAYOUTS[layout][1]}_{size}.csv"
+
+    def report_dir(self, tag: str) -> str:
+        return f"{self.a.data_dir}/report-{tag}"
+
+    def ts_cmd(self, workload: str, file: str, tag: str = "") -> list[str]:
+        out = self.report_dir(tag)
+        return [self.ts] + [x.format(file=file, out=out) for x in nt.COMMANDS[workload]]
+
+    def disagree(self, header: str, d: list[str]) -> None:
+        msg = [f"{header}: {len(d)} difference(s)"] + [f"  {x}" for x in d[:cmp.MAX_REPORTED]]
+        if len(d) > cmp.MAX_REPORTED:
+            msg.append(f"  ... and {len(d) - cmp.MAX_REPORTED} more")
+        self.disagreements.append("\n".join(msg))
+        print("\n".join(msg), flush=True)
 
     # -- one result + peak memory per engine, then agreement
     def results(self, tag: str, workload: str, file: str, engines: list[str],
-                with_ts: bool = True) -> dict[str, dict]:
+                layout: str = "baci", with_ts: bool = True) -> dict[str, dict]:
         res, mem = {}, {}
         if with_ts:
             raw = self.out / f"{tag}-{workload}-tradestat.raw.json"
             try:
-                mem["tradestat"], wall = time_v(self.ts_cmd(workload, file), raw, self.a.timeout)
+                mem["tradestat"], wall = time_v(self.ts_cmd(workload, file, tag), raw,
+                                                self.a.timeout)
             except TimedOut as e:
                 log(f"{tag} {workload}: tradestat: {e}")
                 self.timed_out.add((tag, workload, "tradestat"))
                 mem["tradestat"] = None
             else:
                 self.single[(tag, workload, "tradestat")] = wall
-                try:
-                    res["tradestat"] = nt.normalise_text(workload, raw.read_text())
-                except (nt.FormatError, KeyError, TypeError, ValueError) as e:
-                    die(f"{tag} {workload}: tradestat's JSON ({raw}) is not as expected: {e}\n"
-                        f"  fix FIELDS / the normaliser in bench/normalise_tradestat.py")
-                (self.out / f"{tag}-{workload}-tradestat.json").write_text(
-                    json.dumps(res["tradestat"]))
+                if workload == "report":
+                    index = Path(self.report_dir(tag)) / "index.html"
+                    if not index.is_file():
+                        die(f"{tag}: {shlex.join(self.ts_cmd(workload, file, tag))} wrote no "
+                            f"{index}")
+                else:
+                    try:
+                        res["tradestat"] = nt.normalise_text(workload, raw.read_text())
+                    except (nt.FormatError, KeyError, TypeError, ValueError) as e:
+                        die(f"{tag} {workload}: tradestat's JSON ({raw}) is not as expected: "
+                            f"{e}\n  fix FIELDS / the normaliser in bench/normalise_tradestat.py")
+                    (self.out / f"{tag}-{workload}-tradestat.json").write_text(
+                        json.dumps(res["tradestat"]))
         for e in engines:
             path = self.out / f"{tag}-{workload}-{e}.json"
             try:
-                mem[e], _ = time_v(peer_cmd(self.py, e, workload, file, 1), path, self.a.timeout)
+                mem[e], _ = time_v(peer_cmd(self.py, e, workload, file, 1, layout), path,
+                                   self.a.timeout)
             except TimedOut as err:
                 log(f"{tag} {workload}: {e}: {err}")
                 self.timed_out.add((tag, workload, e))
@@ -208,12 +268,7 @@ class Bench:
                 d = cmp.compare(res[names[x]], res[names[y]], workload)
                 if d:
                     agree[names[x]] = agree[names[y]] = False
-                    msg = [f"{tag} {workload}: {names[x]} vs {names[y]}: {len(d)} difference(s)"]
-                    msg += [f"  {line}" for line in d[:cmp.MAX_REPORTED]]
-                    if len(d) > cmp.MAX_REPORTED:
-                        msg.append(f"  ... and {len(d) - cmp.MAX_REPORTED} more")
-                    self.disagreements.append("\n".join(msg))
-                    print("\n".join(msg), flush=True)
+                    self.disagree(f"{tag} {workload}: {names[x]} vs {names[y]}", d)
         ok = all(agree.values())
         what = f"all {len(res)} engines agree" if len(res) > 1 else "done"
         peaks = ", ".join(f"{k} {v:.0f}" for k, v in mem.items() if v is not None)
@@ -222,7 +277,7 @@ class Bench:
         return {e: {"result": res.get(e), "peak_mb": mem[e], "agree": agree.get(e)} for e in mem}
 
     def timings(self, tag: str, workload: str, file: str, engines: list[str],
-                with_ts: bool = True) -> dict[str, float]:
+                layout: str = "baci", with_ts: bool = True) -> dict[str, float]:
         t = {}
         for e in (["tradestat"] if with_ts else []) + engines:
             if (tag, workload, e) in self.timed_out:
@@ -235,13 +290,13 @@ class Bench:
                 t[e] = single
                 self.slow.add((tag, workload, e))
         if with_ts and "tradestat" not in t:
-            t["tradestat"] = hyperfine(self.ts_cmd(workload, file), self.a.runs,
+            t["tradestat"] = hyperfine(self.ts_cmd(workload, file, tag), self.a.runs,
                                        self.out / f"{tag}-{workload}-tradestat.hyperfine.json")
         for e in engines:
             if e in t:
                 continue
             path = self.out / f"{tag}-{workload}-{e}.times.json"
-            p = subprocess.run(peer_cmd(self.py, e, workload, file, self.a.runs + 1),
+            p = subprocess.run(peer_cmd(self.py, e, workload, file, self.a.runs + 1, layout),
                                capture_output=True, text=True)
             if p.returncode != 0:
                 die(f"{e} {workload} on {file} exited {p.returncode}:\n{p.stderr[-2000:]}")
@@ -253,57 +308,107 @@ class Bench:
             log(f"{tag} {workload}: median s: {done}")
         return t
 
-    def add(self, section: str, workload: str, info: dict, times: dict, tag: str) -> None:
+    def add(self, layout: str | None, section: str, workload: str, info: dict, times: dict,
+            tag: str) -> None:
         for e, r in info.items():
-            self.rows.append({"section": section, "workload": workload, "engine": e,
-                              "median_s": times.get(e), "peak_mb": r["peak_mb"],
-                              "agree": r["agree"], "single_run": (tag, workload, e) in self.slow,
+            self.rows.append({"layout": layout, "section": section, "workload": workload,
+                              "engine": e, "median_s": times.get(e), "peak_mb": r["peak_mb"],
+                              "agree": r["agree"],
+                              "single_run": (tag, workload, e) in self.slow,
                               "timed_out": (tag, workload, e) in self.timed_out})
 
     # -- the parts
-    def size(self, size: str) -> None:
-        file = f"{self.a.data_dir}/baci_{size}.csv"
+    def workloads(self) -> list[tuple[str, list[str]]]:
+        """(workload, peers) measured on every CSV file."""
+        out = [(w, PEERS) for w in WORKLOADS]
+        if not self.a.skip_inspect:
+            out.append(("inspect", INSPECT_PEERS))
+        if not self.a.skip_report:
+            out.append(("report", []))
+        return out
+
+    def size(self, layout: str, size: str) -> None:
+        file = self.data_file(layout, size)
         if not Path(file).is_file():
             die(f"{file} missing (bench/run generates it)")
         warm(file)
-        tag = f"csv{size}"
-        infos = {w: self.results(tag, w, file, PEERS) for w in WORKLOADS}
-        if self.disagreements and not self.a.keep_going:
+        tag = f"{layout}-csv{size}"
+        infos = {w: self.results(tag, w, file, peers, layout) for w, peers in self.workloads()}
+        self.same_as_comtrade(layout, size, infos)
+        if self.stop():
             return
         warm_check(self)
-        for w in WORKLOADS:
-            self.add(size, w, infos[w], self.timings(tag, w, file, PEERS), tag)
+        for w, peers in self.workloads():
+            self.add(layout, size, w, infos[w], self.timings(tag, w, file, peers, layout), tag)
 
-    def parquet(self, size: str) -> None:
-        csv = f"{self.a.data_dir}/baci_{size}.csv"
-        pq = f"{self.a.data_dir}/baci_{size}.parquet"
+    def same_as_comtrade(self, layout: str, size: str, infos: dict) -> None:
+        """The canonical file is the Comtrade Plus file of the same size as `tradestat convert`
+        writes it: tradestat's answers on both must be the same."""
+        if layout != "canonical" or "comtrade-plus" not in self.a.layouts:
+            return
+        for w in WORKLOADS:
+            other = self.out / f"comtrade-plus-csv{size}-{w}-tradestat.json"
+            mine = infos[w].get("tradestat", {}).get("result")
+            if not other.is_file() or mine is None:
+                continue
+            d = cmp.compare(mine, read_json(other), w)
+            if d:
+                infos[w]["tradestat"]["agree"] = False
+                self.disagree(f"canonical-csv{size} {w}: tradestat on the canonical file vs on "
+                              "the Comtrade Plus file", d)
+            else:
+                log(f"canonical-csv{size} {w}: tradestat gives the same figures as on the "
+                    "Comtrade Plus file")
+
+    def parquet(self, layout: str, size: str) -> None:
+        csv = self.data_file(layout, size)
+        pq = csv[: -len(".csv")] + ".parquet"
         if Path(pq).exists():
             Path(pq).unlink()
+        # BACI keeps its own typed layout; the others become the canonical table
+        keep = ["--keep-layout"] if layout == "baci" else []
         t0 = time.perf_counter()
-        p = subprocess.run([self.ts, "convert", "--keep-layout", csv, "-o", pq],
+        p = subprocess.run([self.ts, "convert", *keep, csv, "-o", pq],
                            capture_output=True, text=True)
         if p.returncode != 0 or not Path(pq).is_file():
             die(f"tradestat convert {csv} -o {pq} failed ({p.returncode}):\n{p.stderr[-2000:]}")
-        self.info["convert_s"] = time.perf_counter() - t0
-        self.info["parquet_mb"] = Path(pq).stat().st_size / 1e6
+        self.info.setdefault("convert", {})[layout] = {
+            "s": time.perf_counter() - t0, "mb": Path(pq).stat().st_size / 1e6,
+            "keep": bool(keep), "size": size}
         warm(pq)
         warm_check(self)
-        tag = f"parquet{size}"
+        tag = f"{layout}-parquet{size}"
         for w in WORKLOADS:
-            info = self.results(tag, w, pq, [])
+            info = self.results(tag, w, pq, [], layout)
             # the Parquet answer must be the CSV answer
-            csv_res = self.out / f"csv{size}-{w}-tradestat.json"
+            csv_res = self.out / f"{layout}-csv{size}-{w}-tradestat.json"
             if csv_res.is_file() and info["tradestat"]["result"] is not None:
                 d = cmp.compare(info["tradestat"]["result"], read_json(csv_res), w)
                 if d:
                     info["tradestat"]["agree"] = False
-                    msg = "\n".join([f"{tag} {w}: tradestat on Parquet vs on CSV: {len(d)} "
-                                     "difference(s)"] + [f"  {x}" for x in d[:cmp.MAX_REPORTED]])
-                    self.disagreements.append(msg)
-                    print(msg, flush=True)
-            if self.disagreements and not self.a.keep_going:
+                    self.disagree(f"{tag} {w}: tradestat on Parquet vs on CSV", d)
+            if self.stop():
                 return
-            self.add(f"{size} Parquet", w, info, self.timings(tag, w, pq, []), tag)
+            self.add(layout, f"{size} Parquet", w, info, self.timings(tag, w, pq, [], layout),
+                     tag)
+
+    def big(self, size: str) -> None:
+        """Comtrade Plus W1-W3 at `size` rows, tradestat only, one run each (the memory goal)."""
+        layout = "comtrade-plus"
+        file = self.data_file(layout, size)
+        if not Path(file).is_file():
+            die(f"{file} missing (bench/run generates it)")
+        warm(file)
+        warm_check(self)
+        tag = f"{layout}-csv{size}"
+        for w in WORKLOADS:
+            info = self.results(tag, w, file, [], layout)
+            info["tradestat"]["agree"] = None  # nothing to compare with
+            t = self.single.get((tag, w, "tradestat"))
+            if t is not None:
+                self.slow.add((tag, w, "tradestat"))
+            self.add(layout, size, w, info, {"tradestat": t}, tag)
+            self.rows[-1]["big"] = True
 
     def panel(self) -> None:
         glob = f"{self.a.data_dir}/panel/baci_Y*.csv"
@@ -314,9 +419,10 @@ class Bench:
             warm(str(f))
         warm_check(self)
         info = self.results("panel", "W2", glob, PANEL_PEERS)
-        if self.disagreements and not self.a.keep_going:
+        if self.stop():
             return
-        self.add("panel", "W2", info, self.timings("panel", "W2", glob, PANEL_PEERS), "panel")
+        self.add("baci", "panel", "W2", info, self.timings("panel", "W2", glob, PANEL_PEERS),
+                 "panel")
 
     def chart(self) -> None:
         png = f"{self.a.data_dir}/chart.png"
@@ -330,8 +436,9 @@ class Bench:
         slow = wall > self.a.slow_limit
         t = wall if slow else hyperfine(cmd, self.a.runs, self.out / "chart.hyperfine.json")
         log(f"chart trend: median {t:.3f} s, peak {mem:.0f} MB")
-        self.rows.append({"section": "chart", "workload": "chart trend", "engine": "tradestat",
-                          "median_s": t, "peak_mb": mem, "agree": None, "single_run": slow})
+        self.rows.append({"layout": None, "section": "chart", "workload": "chart trend",
+                          "engine": "tradestat", "median_s": t, "peak_mb": mem, "agree": None,
+                          "single_run": slow})
 
 
 def warm(path: str) -> None:
@@ -377,37 +484,54 @@ def find(rows, **kw):
     return None
 
 
+def layout_name(layout: str | None) -> str:
+    return LAYOUTS[layout][0] if layout in LAYOUTS else ""
+
+
 def results_tables(rows: list[dict], timeout: float) -> list[str]:
     out = []
-    sections = list(dict.fromkeys(r["section"] for r in rows))
-    for s in sections:
+    sections = list(dict.fromkeys((r["layout"], r["section"]) for r in rows))
+    for layout, s in sections:
         if s == "chart":
             continue
+        name = layout_name(layout)
         if s == "panel":
-            title = "5-year panel, CSV (5 x 10M rows, glob `panel/baci_Y*.csv`)"
+            title = "BACI 5-year panel, CSV (5 x 10M rows, glob `panel/baci_Y*.csv`)"
         elif s.endswith(" Parquet"):
-            title = (f"{s.split()[0]} rows, Parquet written by `tradestat convert --keep-layout` "
-                     "(tradestat only; agree = same figures as on the CSV)")
+            how = ("`tradestat convert --keep-layout`, BACI's own typed layout" if layout == "baci"
+                   else "`tradestat convert`, the canonical table")
+            title = (f"{name}, {s.split()[0]} rows, Parquet ({how}; tradestat only; agree = same "
+                     "figures as on the CSV)")
+        elif any(r.get("big") for r in rows if (r["layout"], r["section"]) == (layout, s)):
+            title = f"{name}, {s} rows, CSV (tradestat only, one run each: the memory goal)"
         else:
-            title = f"{s} rows, CSV"
+            title = f"{name}, {s} rows, CSV"
         out += [f"### {title}", "",
                 "| workload | engine | median s | tradestat / engine | peak MB | agree |",
                 "|---|---|---:|---:|---:|---|"]
         for r in rows:
-            if r["section"] != s:
+            if (r["layout"], r["section"]) != (layout, s):
                 continue
-            ts = find(rows, section=s, workload=r["workload"], engine="tradestat")
+            ts = find(rows, layout=layout, section=s, workload=r["workload"], engine="tradestat")
             ratio = "-"
             if ts and ts["median_s"] and r["median_s"]:
                 ratio = f"{ts['median_s'] / r['median_s']:.2f}"
+            engine = r["engine"]
+            if r["workload"] == "report":
+                # a report is compared with tradestat's own W1 profile, the same question
+                prof = find(rows, layout=layout, section=s, workload="W1", engine="tradestat")
+                if prof and prof["median_s"] and r["median_s"]:
+                    ratio = f"{r['median_s'] / prof['median_s']:.2f} vs W1 profile"
+            elif r["workload"] == "inspect" and engine == "duckdb":
+                engine = "duckdb (file into a table)"
             if r.get("timed_out"):
                 median, peak = f"killed after {timeout:g} s", "-"
             else:
                 median = fmt_s(r["median_s"]) + (" (1 run)" if r.get("single_run") else "")
-                peak = f"{r['peak_mb']:.0f}"
+                peak = "-" if r["peak_mb"] is None else f"{r['peak_mb']:.0f}"
             agree = "-" if r["agree"] is None else "yes" if r["agree"] else "no"
-            out.append(f"| {r['workload']} {WDESC.get(r['workload'], '')} | {r['engine']} | "
-                       f"{median} | {ratio} | {peak} | {agree} |")
+            out.append(f"| {r['workload']} {WDESC.get(r['workload'], '')} | {engine} | "
+                       f"{median} | {ratio} | {peak} | {agree} |".replace("  |", " |"))
         out.append("")
     ch = find(rows, section="chart")
     if ch:
@@ -418,51 +542,114 @@ def results_tables(rows: list[dict], timeout: float) -> list[str]:
     return out
 
 
-def goals(rows: list[dict], sizes: list[str], timeout: float) -> list[str]:
+def goals(rows: list[dict], layouts: list[str], timeout: float) -> list[str]:
     """Each goal from the numbers; a goal whose measurement was not made says so."""
-    size = max(sizes, key=lambda s: float(s.rstrip("M")))
-    lines = [f"### Goals ({size} rows unless said otherwise; computed from the tables above)", "",
-             "| goal | measured | met |", "|---|---|---|"]
+    lines = ["### Goals (computed from the tables above)", "",
+             "| goal | layout | measured | met |", "|---|---|---|---|"]
 
-    def row(goal: str, measured: str, met: bool | None) -> None:
-        lines.append(f"| {goal} | {measured} | "
+    def row(goal: str, layout: str | None, measured: str, met: bool | None) -> None:
+        lines.append(f"| {goal} | {layout_name(layout) or '-'} | {measured} | "
                      f"{'not measured' if met is None else 'met' if met else 'NOT met'} |")
 
-    def check(goal: str, ts: dict | None, other: dict | None, field: str, fn,
+    def check(goal: str, layout, ts: dict | None, other: dict | None, field: str, fn,
               alone: bool = False) -> None:
         """fn(tradestat's value, the other engine's value or None) -> (measured text, met)."""
         if ts is None or (other is None and not alone):
-            row(goal, "-", None)
+            row(goal, layout, "-", None)
         elif ts.get("timed_out"):
-            row(goal, f"tradestat killed after {timeout:g} s", False if field == "median_s" else None)
+            row(goal, layout, f"tradestat killed after {timeout:g} s",
+                False if field == "median_s" else None)
         elif other is not None and other.get("timed_out"):
-            row(goal, f"{other['engine']} killed after {timeout:g} s", None)
+            row(goal, layout, f"{other['engine']} killed after {timeout:g} s", None)
+        elif ts[field] is None or (other is not None and other[field] is None):
+            row(goal, layout, "-", None)
         else:
-            row(goal, *fn(ts[field], other[field] if other else None))
+            row(goal, layout, *fn(ts[field], other[field] if other else None))
 
-    for w in WORKLOADS:
-        ts = find(rows, section=size, workload=w, engine="tradestat")
-        for e, factor in GOAL_TIME.items():
-            r = find(rows, section=size, workload=w, engine=e)
-            if e == "pandas":
-                check(f"{w} at least {1 / factor:g}x faster than pandas", ts, r, "median_s",
-                      lambda t, o, f=factor: (f"pandas time / tradestat time = {o / t:.3f}",
-                                              o / t >= 1 / f))
+    big = GOAL_SIZE
+    for lay in layouts:
+        get = lambda **kw: find(rows, layout=lay, **kw)  # noqa: E731
+        if not get(section=big):
+            row(f"{big} goals (W1-W3 against the peers, inspect, report, Parquet"
+                f"{', memory' if lay == 'comtrade-plus' else ''})", lay,
+                f"{big} rows not run", None)
+        for w in WORKLOADS if get(section=big) else []:
+            ts = get(section=big, workload=w, engine="tradestat")
+            for e, factor in GOAL_TIME.items():
+                r = get(section=big, workload=w, engine=e)
+                if e == "pandas":
+                    check(f"{big} {w} at least {1 / factor:g}x faster than pandas", lay, ts, r,
+                          "median_s",
+                          lambda t, o, f=factor: (f"pandas time / tradestat time = {o / t:.3f}",
+                                                  o / t >= 1 / f))
+                else:
+                    check(f"{big} {w} time <= {factor}x {e}", lay, ts, r, "median_s",
+                          lambda t, o, f=factor: (f"{t / o:.3f}x", t / o <= f))
+            r = get(section=big, workload=w, engine="duckdb")
+            check(f"{big} {w} peak memory <= {GOAL_MEM_DUCKDB}x DuckDB", lay, ts, r, "peak_mb",
+                  lambda t, o: (f"{t / o:.3f}x ({t:.0f} / {o:.0f} MB)", t / o <= GOAL_MEM_DUCKDB))
+        if not get(section=GOAL_SMALL):
+            row(f"{GOAL_SMALL} W1-W3 faster than every peer", lay, f"{GOAL_SMALL} rows not run",
+                None)
+        for w in WORKLOADS if get(section=GOAL_SMALL) else []:
+            ts = get(section=GOAL_SMALL, workload=w, engine="tradestat")
+            peers = [get(section=GOAL_SMALL, workload=w, engine=e) for e in PEERS]
+            goal = f"{GOAL_SMALL} {w} faster than every peer"
+            if ts is None or any(p is None for p in peers) or ts.get("timed_out"):
+                row(goal, lay, "-" if ts is None or not ts.get("timed_out")
+                    else f"tradestat killed after {timeout:g} s",
+                    False if ts and ts.get("timed_out") else None)
+            elif any(p.get("timed_out") for p in peers):
+                row(goal, lay, "a peer was killed", None)
             else:
-                check(f"{w} time <= {factor}x {e}", ts, r, "median_s",
-                      lambda t, o, f=factor: (f"{t / o:.3f}x", t / o <= f))
-        r = find(rows, section=size, workload=w, engine="duckdb")
-        check(f"{w} peak memory <= {GOAL_MEM_DUCKDB}x DuckDB", ts, r, "peak_mb",
-              lambda t, o: (f"{t / o:.3f}x ({t:.0f} / {o:.0f} MB)", t / o <= GOAL_MEM_DUCKDB))
-    for w in WORKLOADS:
-        check(f"{w} on Parquet < {GOAL_PARQUET_S} s",
-              find(rows, section=f"{size} Parquet", workload=w, engine="tradestat"), None,
-              "median_s", lambda t, o: (f"{fmt_s(t)} s", t < GOAL_PARQUET_S), alone=True)
-    check(f"panel W2 peak memory < {GOAL_PANEL_MB / 1000:g} GB",
-          find(rows, section="panel", workload="W2", engine="tradestat"), None, "peak_mb",
-          lambda t, o: (f"{t:.0f} MB", t < GOAL_PANEL_MB), alone=True)
-    check(f"chart trend < {GOAL_CHART_S} s", find(rows, section="chart"), None, "median_s",
-          lambda t, o: (f"{fmt_s(t)} s", t < GOAL_CHART_S), alone=True)
+                ratios = {p["engine"]: ts["median_s"] / p["median_s"] for p in peers}
+                row(goal, lay, "tradestat time / peer time: "
+                    + ", ".join(f"{e} {r:.2f}" for e, r in ratios.items()),
+                    all(r < 1 for r in ratios.values()))
+        larger = sorted({r["section"] for r in rows if r["layout"] == lay and r.get("big")},
+                        key=size_rows)
+        if not get(section=big):
+            for sz in larger:
+                for w in WORKLOADS:
+                    check(f"{sz} {w} peak memory < {GOAL_COMTRADE_MB / 1000:g} GB", lay,
+                          get(section=sz, workload=w, engine="tradestat"), None, "peak_mb",
+                          lambda t, o: (f"{t:.0f} MB", t < GOAL_COMTRADE_MB), alone=True)
+            continue
+        check(f"{big} inspect <= {GOAL_INSPECT_DUCKDB}x DuckDB loading the file into a table",
+              lay, get(section=big, workload="inspect", engine="tradestat"),
+              get(section=big, workload="inspect", engine="duckdb"), "median_s",
+              lambda t, o: (f"{t / o:.3f}x ({fmt_s(t)} / {fmt_s(o)} s)",
+                            t / o <= GOAL_INSPECT_DUCKDB))
+        rep = get(section=big, workload="report", engine="tradestat")
+        prof = get(section=big, workload="W1", engine="tradestat")
+        check(f"{big} report <= {GOAL_REPORT_PROFILE:g}x one profile (W1, same question)", lay,
+              rep, prof, "median_s",
+              lambda t, o: (f"{t / o:.3f}x ({fmt_s(t)} / {fmt_s(o)} s)",
+                            t / o <= GOAL_REPORT_PROFILE))
+        # the canonical file's Parquet is the Comtrade Plus file's (the same canonical table)
+        pq_lay = lay
+        if lay == "canonical" and not get(section=f"{big} Parquet") and \
+                find(rows, layout="comtrade-plus", section=f"{big} Parquet"):
+            pq_lay = "comtrade-plus"
+        same = " (the Comtrade Plus file's Parquet)" if pq_lay != lay else ""
+        for w in WORKLOADS:
+            check(f"{big} {w} on Parquet < {GOAL_PARQUET_S} s", lay,
+                  find(rows, layout=pq_lay, section=f"{big} Parquet", workload=w,
+                       engine="tradestat"), None,
+                  "median_s", lambda t, o: (f"{fmt_s(t)} s{same}", t < GOAL_PARQUET_S),
+                  alone=True)
+        if lay == "comtrade-plus":
+            for sz in [big] + larger:
+                for w in WORKLOADS:
+                    check(f"{sz} {w} peak memory < {GOAL_COMTRADE_MB / 1000:g} GB", lay,
+                          get(section=sz, workload=w, engine="tradestat"), None, "peak_mb",
+                          lambda t, o: (f"{t:.0f} MB", t < GOAL_COMTRADE_MB), alone=True)
+    if "baci" in layouts:
+        check(f"panel W2 peak memory < {GOAL_PANEL_MB / 1000:g} GB", "baci",
+              find(rows, section="panel", workload="W2", engine="tradestat"), None, "peak_mb",
+              lambda t, o: (f"{t:.0f} MB", t < GOAL_PANEL_MB), alone=True)
+    check(f"chart trend < {GOAL_CHART_S} s", None, find(rows, section="chart"), None,
+          "median_s", lambda t, o: (f"{fmt_s(t)} s", t < GOAL_CHART_S), alone=True)
     lines.append("")
     return lines
 
@@ -500,7 +687,7 @@ def versions(ts: str) -> dict:
     return v
 
 
-def report(b: Bench, sizes: list[str]) -> str:
+def report(b: Bench) -> str:
     m, v = machine(), versions(b.ts)
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     cmd = shlex.join(["bench/run"] + b.a.argv)
@@ -511,13 +698,14 @@ def report(b: Bench, sizes: list[str]) -> str:
               f"{b.a.runs}.", ""]
     lines += ["Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + ".", ""]
     lines += results_tables(b.rows, b.a.timeout)
-    if "convert_s" in b.info:
-        lines += [f"`tradestat convert` to Parquet took {b.info['convert_s']:.1f} s "
-                  f"({b.info['parquet_mb']:.0f} MB file).", ""]
-    if any(r.get("single_run") for r in b.rows):
+    for layout, c in b.info.get("convert", {}).items():
+        how = "`tradestat convert --keep-layout`" if c["keep"] else "`tradestat convert`"
+        lines += [f"{layout_name(layout)}: {how} of the {c['size']}-row CSV to Parquet took "
+                  f"{c['s']:.1f} s ({c['mb']:.0f} MB file).", ""]
+    if any(r.get("single_run") and not r.get("big") for r in b.rows):
         lines += [f"(1 run): the single run took more than {b.a.slow_limit:g} s "
                   "(`--slow-limit`), so it was not repeated.", ""]
-    lines += goals(b.rows, sizes, b.a.timeout)
+    lines += goals(b.rows, b.a.layouts, b.a.timeout)
     return "\n".join(lines)
 
 
@@ -533,10 +721,16 @@ def write_benchmarks_md(path: Path, body: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description="bench/run's measuring half (call bench/run)")
     ap.add_argument("--sizes", default="1M,10M")
+    ap.add_argument("--layouts", default=",".join(LAYOUTS),
+                    help=f"comma-separated, of {', '.join(LAYOUTS)}")
+    ap.add_argument("--big", default="",
+                    help="also Comtrade Plus W1-W3 at this size (e.g. 50M), tradestat only, one run")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--skip-panel", action="store_true")
     ap.add_argument("--skip-parquet", action="store_true")
     ap.add_argument("--skip-chart", action="store_true")
+    ap.add_argument("--skip-inspect", action="store_true")
+    ap.add_argument("--skip-report", action="store_true")
     ap.add_argument("--keep-going", action="store_true",
                     help="time everything even after a disagreement (still writes nothing)")
     ap.add_argument("--slow-limit", type=float, default=60.0,
@@ -554,20 +748,35 @@ def main() -> None:
     if a.runs < 1:
         die("--runs must be >= 1")
     sizes = [s for s in a.sizes.split(",") if s]
+    a.layouts = [x for x in a.layouts.split(",") if x]
+    bad = [x for x in a.layouts if x not in LAYOUTS]
+    if bad or not a.layouts:
+        die(f"--layouts: unknown {bad or 'none'}; layouts are {', '.join(LAYOUTS)}")
+    a.layouts = [x for x in LAYOUTS if x in a.layouts]  # comtrade-plus before canonical
     b = Bench(a)
     for s in sizes:
-        b.size(s)
-    if not a.skip_parquet and not (b.disagreements and not a.keep_going):
-        b.parquet(max(sizes, key=lambda s: float(s.rstrip("M"))))
-    if not a.skip_panel and not (b.disagreements and not a.keep_going):
+        for layout in a.layouts:
+            if not b.stop():
+                b.size(layout, s)
+    largest = max(sizes, key=size_rows)
+    if not a.skip_parquet:
+        for layout in a.layouts:
+            # the canonical file's Parquet is the Comtrade Plus file's (the same canonical table)
+            if layout == "canonical" and "comtrade-plus" in a.layouts:
+                continue
+            if not b.stop():
+                b.parquet(layout, largest)
+    if a.big and not b.stop():
+        b.big(a.big)
+    if not a.skip_panel and "baci" in a.layouts and not b.stop():
         b.panel()
-    if not a.skip_chart and not (b.disagreements and not a.keep_going):
+    if not a.skip_chart and not b.stop():
         b.chart()
-    if b.disagreements and not a.keep_going:
+    if b.stop():
         print(f"\nbench: {len(b.disagreements)} disagreement(s) (above): nothing timed, "
               "BENCHMARKS.md not written", file=sys.stderr)
         sys.exit(1)
-    body = report(b, sizes)
+    body = report(b)
     (Path(a.results_dir) / "results.json").write_text(json.dumps(
         {"rows": b.rows, "info": b.info, "disagreements": b.disagreements}, indent=1))
     print(body)

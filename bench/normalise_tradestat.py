@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Convert tradestat's JSON output to the NORMALISED form of bench/peers/common.py.
 
-    normalise_tradestat.py W1|W2|W3 --json FILE            # tradestat output already saved
-    normalise_tradestat.py W1|W2|W3 DATAFILE [--tradestat BIN] [--save-raw FILE]
+    normalise_tradestat.py W1|W2|W3|inspect --json FILE    # tradestat output already saved
+    normalise_tradestat.py W1|W2|W3|inspect DATAFILE [--tradestat BIN] [--save-raw FILE]
                                                            # runs tradestat itself
     normalise_tradestat.py --self-test                     # checks bench/testdata/*.json
 
 The commands run (values already in USD, countries as ISO3):
-    W1  tradestat profile DATAFILE -r 398 -p 484 --output json
-    W2  tradestat profile DATAFILE -r 156 --output json
-    W3  tradestat world DATAFILE --output json
+    W1       tradestat profile DATAFILE -r 398 -p 484 --output json
+    W2       tradestat profile DATAFILE -r 156 --output json
+    W3       tradestat world DATAFILE --output json
+    inspect  tradestat inspect DATAFILE --output json     (normalised: {"rows": n})
+and, timed but not normalised (bench/harness.py checks that it wrote index.html):
+    report   tradestat report DATAFILE -r 398 -p 484 -o DIR -q
 
 Every JSON field name read is in FIELDS below: a renamed field is a one-line fix there.
 """
@@ -29,6 +32,8 @@ COMMANDS = {
     "W1": ["profile", "{file}", "-r", "398", "-p", "484", "--output", "json"],
     "W2": ["profile", "{file}", "-r", "156", "--output", "json"],
     "W3": ["world", "{file}", "--output", "json"],
+    "inspect": ["inspect", "{file}", "--output", "json"],
+    "report": ["report", "{file}", "-r", "398", "-p", "484", "-o", "{out}", "-q"],
 }
 
 FIELDS = {
@@ -43,6 +48,8 @@ FIELDS = {
     "concentration": "concentration", "hhi": "hhi",
     # world: a list of rows (or an object holding it under "rows")
     "world_rows": "rows", "country": "country",
+    # inspect: a list of {"file", "item", "value"}; the item "rows" holds "1,000,000"
+    "item": "item", "item_value": "value", "rows_item": "rows",
 }
 
 
@@ -148,7 +155,19 @@ def w3(doc) -> dict:
     return {"rows": ranked(out, 4)}
 
 
-NORMALISERS = {"W1": w1, "W2": w2, "W3": w3}
+def inspect(doc) -> dict:
+    items = doc if isinstance(doc, list) else [doc]
+    rows = [r for r in items if isinstance(r, dict) and r.get(FIELDS["item"]) == FIELDS["rows_item"]]
+    if len(rows) != 1:
+        raise FormatError(f"inspect: expected one item {FIELDS['rows_item']!r}, found {len(rows)}")
+    text = str(get(rows[0], "item_value", "inspect rows")).replace(",", "").strip()
+    try:
+        return {"rows": int(text)}
+    except ValueError:
+        raise FormatError(f"inspect: rows {text!r} is not a whole number")
+
+
+NORMALISERS = {"W1": w1, "W2": w2, "W3": w3, "inspect": inspect}
 
 
 def default_binary() -> str:
@@ -183,7 +202,7 @@ def self_test() -> None:
     sys.path.insert(0, str(HERE))
     from compare import compare
     bad = 0
-    for w in ("W1", "W2", "W3"):
+    for w in ("W1", "W2", "W3", "inspect"):
         raw = HERE / "testdata" / f"tradestat_{w}.json"
         want = json.loads((HERE / "testdata" / f"normalised_{w}.json").read_text())
         got = normalise_text(w, raw.read_text())
