@@ -323,22 +323,27 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Rows of a few groups (reporter `A`/`B`, one year, one flow) with product codes drawn
-    /// from a small HS tree (chapters, headings, subheadings, TOTAL), so that groups come out
-    /// simple (one level, a TOTAL) and mixed in every combination.
+    /// Rows of a few groups (reporter `A`, `B` or `C`, one year, one flow) with product codes
+    /// drawn from a small HS tree (chapters, headings, subheadings, TOTAL) and a category of the
+    /// file's own (no level), so that groups come out simple (one level, a TOTAL, categories
+    /// only) and mixed in every combination.
     fn frame(rows: &[(u8, u8)]) -> LazyFrame {
-        const CODES: [&str; 9] = [
-            "TOTAL", "01", "0101", "010121", "010129", "02", "0201", "020110", "020120",
+        const CODES: [&str; 10] = [
+            "TOTAL", "01", "0101", "010121", "010129", "02", "0201", "020110", "020120", "meat",
         ];
         let n = rows.len();
         let reporter: Vec<&str> = rows
             .iter()
             .map(|(g, _)| ["A", "B", "C"][*g as usize % 3])
             .collect();
-        let product: Vec<&str> = rows.iter().map(|(_, c)| CODES[*c as usize % 9]).collect();
-        let level: Vec<i32> = product
+        let product: Vec<&str> = rows.iter().map(|(_, c)| CODES[*c as usize % 10]).collect();
+        let level: Vec<Option<i32>> = product
             .iter()
-            .map(|p| if *p == "TOTAL" { 0 } else { p.len() as i32 })
+            .map(|p| match *p {
+                "TOTAL" => Some(0),
+                "meat" => None,
+                p => Some(p.len() as i32),
+            })
             .collect();
         let value: Vec<f64> = (0..n).map(|i| i as f64 + 1.0).collect();
         df!(
@@ -373,7 +378,7 @@ mod tests {
         /// The shortcut for simple groups picks exactly the rows the code-by-code definition
         /// picks, in simple and mixed groups alike.
         #[test]
-        fn shortcuts_agree_with_the_definition(rows in proptest::collection::vec((0u8..3, 0u8..9), 0..24)) {
+        fn shortcuts_agree_with_the_definition(rows in proptest::collection::vec((0u8..3, 0u8..10), 0..24)) {
             let lf = frame(&rows);
             prop_assert_eq!(sorted(top_level(lf.clone())), sorted(top_level_by_codes(lf.clone())));
             prop_assert_eq!(sorted(leaves(lf.clone())), sorted(leaves_by_codes(lf)));
