@@ -27,6 +27,12 @@ pub enum Error {
     /// A header but no data rows: nothing to analyse.
     #[error("{path}: the file has a header but no data rows")]
     HeaderOnly { path: PathBuf },
+    /// Lines end with a carriage return alone (classic Mac OS): read as one long line, the
+    /// file would look like a header without data.
+    #[error(
+        "{path}: lines end with a carriage return only (old Mac OS line endings); tradestat reads lines ending in LF or CRLF. Convert the file first, e.g. tr '\\r' '\\n' < FILE > FILE-lf.csv"
+    )]
+    CrLineEndings { path: PathBuf },
     /// The header matches no layout that tradestat knows.
     #[error(
         "{path}: unknown layout; header is [{header}].\n  Expected the header of a tradestat canonical CSV, UN Comtrade (Plus or legacy), CEPII BACI (t,i,j,k,v,q) or Eurostat Comext file.\n  Name the layout with --format, or map the columns with --map exporter=COL,importer=COL,year=COL,value=COL"

@@ -47,6 +47,16 @@ fn count_outside_quotes(line: &[u8], delim: u8) -> usize {
 pub fn sniff_bytes(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
     let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
     let body = if bom { &bytes[3..] } else { bytes };
+    // No line feed at all, but a carriage return with text after it: CR-only line endings.
+    // Split on LF, the whole file would be one header line and no data.
+    if !body.contains(&b'\n')
+        && let Some(cr) = body.iter().position(|&b| b == b'\r')
+        && body[cr + 1..].iter().any(|b| !b.is_ascii_whitespace())
+    {
+        return Err(Error::CrLineEndings {
+            path: path.to_path_buf(),
+        });
+    }
     let mut lines = body
         .split(|&b| b == b'\n')
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
@@ -147,6 +157,17 @@ mod tests {
         let q = sniff("\"x;y\",b,c\n1,2,3\n").unwrap();
         assert_eq!(q.delimiter, b',');
         assert_eq!(q.header[0], "x;y");
+    }
+
+    #[test]
+    fn cr_only_line_endings_are_named() {
+        let e = sniff("t,i,j,k,v,q\r2021,4,8,10121,1.5,2\r").unwrap_err();
+        assert!(matches!(e, Error::CrLineEndings { .. }), "{e}");
+        assert!(e.to_string().contains("carriage return only"), "{e}");
+        // A header ending in CR alone, without data, is still a header without data.
+        assert!(matches!(sniff("t,i,j\r"), Err(Error::HeaderOnly { .. })));
+        // CRLF files are read as always.
+        assert!(sniff("t,i,j\r\n1,2,3\r\n").is_ok());
     }
 
     #[test]

@@ -24,6 +24,29 @@ fn header_only() {
     assert!(err.contains("no data rows"), "{err}");
 }
 
+/// Issue 13: a file whose lines end with CR alone was "a header but no data rows"; it is named
+/// for what it is, with the way to convert it, and exits 65 like other unusable data.
+#[test]
+fn cr_only_line_endings_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mac.csv");
+    std::fs::write(
+        &path,
+        "t,i,j,k,v,q\r2021,4,8,10121,1.5,2\r2021,8,4,10121,2.5,2\r",
+    )
+    .unwrap();
+    let out = tradestat()
+        .args(["summary", "-r", "4"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("mac.csv"), "{err}");
+    assert!(err.contains("carriage return only"), "{err}");
+    assert!(!err.contains("no data rows"), "{err}");
+}
+
 #[test]
 fn unknown_layout() {
     let err = inspect_fixture("unknown_layout.csv");
