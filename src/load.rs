@@ -211,25 +211,18 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
         )));
     }
     let paths = expand(inputs)?;
-    let mut frames = Vec::new();
-    // The same frames read with the all-text plans; `typed`: some file has a typed plan.
-    let mut text_frames = Vec::new();
-    let mut typed = false;
+    let mut frames = Frames::default();
     let mut files = Vec::new();
     let seed = paths.is_empty();
     if seed {
         let data = Data::Bytes(Arc::new(SEED_CSV.as_bytes().to_vec()));
-        let (lf, mut info) = read::read_csv(
+        let (lf, info) = read::read_csv(
             SEED_LABEL,
             data,
             &ReadOptions::default(),
             Validation::Always,
         )?;
-        let text = info.text_plan.take().map(|t| t.0);
-        typed |= text.is_some();
-        text_frames.push(text.unwrap_or_else(|| lf.clone()));
-        frames.push(lf);
-        files.push(info);
+        files.push(frames.add(lf, info, |lf| lf));
     }
     let mut inputs: Vec<(PathBuf, read::Raw)> = Vec::new();
     let mut tables = Vec::new();
@@ -266,24 +259,24 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
         ));
     }
     for (path, opened) in data_paths {
-        let (mut lf, mut info) = match opened {
+        let (lf, info) = match opened {
             Some(data) => {
                 let label = path.to_string_lossy().into_owned();
                 read::read_csv(&label, data, &options.read, options.validation)?
             }
             None => read::read_path(path, &options.read, options.encoding, options.validation)?,
         };
-        let mut text = info.text_plan.take().map(|t| t.0);
-        typed |= text.is_some();
-        if info.layout == Layout::Baci && !tables.is_empty() {
-            lf = apply_code_tables(lf, &tables);
-            text = text.map(|t| apply_code_tables(t, &tables));
-        }
-        text_frames.push(text.unwrap_or_else(|| lf.clone()));
-        frames.push(lf);
-        files.push(info);
+        let names = info.layout == Layout::Baci && !tables.is_empty();
+        files.push(frames.add(lf, info, |lf| {
+            if names {
+                apply_code_tables(lf, &tables)
+            } else {
+                lf
+            }
+        }));
     }
-    let parts = text_frames.clone();
+    let Frames { fast, text, typed } = frames;
+    let parts = text.clone();
     // Only our own and mapped files can hold turnover records (press-release figures).
     let derive = files
         .iter()
@@ -297,8 +290,8 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
         };
         Ok(if derive { derive_directions(lf) } else { lf })
     };
-    let fast = if typed { Some(combine(frames)?) } else { None };
-    let lf = combine(text_frames)?;
+    let fast = if typed { Some(combine(fast)?) } else { None };
+    let lf = combine(text)?;
     Ok(Dataset {
         lf,
         fast,
@@ -311,6 +304,32 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
         options: options.clone(),
         inputs,
     })
+}
+
+/// Each input's frame as read by its typed plan (`fast`) and by its all-text plan (`text`, the
+/// same frame where the file has no typed plan); `typed`: some file has one.
+#[derive(Default)]
+struct Frames {
+    fast: Vec<LazyFrame>,
+    text: Vec<LazyFrame>,
+    typed: bool,
+}
+
+impl Frames {
+    /// Add one input's frame (`map` applied to both plans) and give its `FileInfo` back.
+    fn add(
+        &mut self,
+        lf: LazyFrame,
+        mut info: FileInfo,
+        map: impl Fn(LazyFrame) -> LazyFrame,
+    ) -> FileInfo {
+        let text = info.text_plan.take().map(|t| map(t.0));
+        self.typed |= text.is_some();
+        let lf = map(lf);
+        self.text.push(text.unwrap_or_else(|| lf.clone()));
+        self.fast.push(lf);
+        info
+    }
 }
 
 /// Inputs up to [`materialise_bytes`] are parsed once into memory; the analysis then runs

@@ -253,11 +253,7 @@ pub fn read_csv(
         validated: false,
         text_plan: None,
     };
-    let size = match &data {
-        Data::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(u64::MAX),
-        Data::Bytes(b) => b.len() as u64,
-    };
-    if validation == Validation::Always || size <= AUTO_VALIDATE_BYTES {
+    if validation == Validation::Always || info.size() <= AUTO_VALIDATE_BYTES {
         let report = run_checks(&info)?;
         info.rows = Some(report.rows);
         info.validated = true;
