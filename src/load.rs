@@ -46,6 +46,9 @@ pub struct Dataset {
     /// Every input path (code tables included, in the order given) with its bytes as on disk
     /// when it was read whole, so that a manifest hashes them without opening the file again.
     pub inputs: Vec<(PathBuf, read::Raw)>,
+    /// The countries `lf` was narrowed to by [`Dataset::scoped`] (only their rows, on either
+    /// side), or `None` for every row.
+    pub scope: Option<Vec<String>>,
 }
 
 /// A BACI code table given as an input: not trade data, but names and codes for it.
@@ -303,6 +306,7 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
         tables,
         options: options.clone(),
         inputs,
+        scope: None,
     })
 }
 
@@ -369,6 +373,54 @@ fn physical_memory() -> u64 {
 }
 
 impl Dataset {
+    /// True when [`Dataset::scoped`] can narrow every input to some countries' rows before
+    /// parsing them into the canonical table (see `read::ScopePlan`).
+    pub fn can_scope(&self) -> bool {
+        !self.seed
+            && self.domestic.is_none()
+            && !self.files.is_empty()
+            && self.files.iter().all(|f| f.scope.is_some())
+    }
+
+    /// The dataset narrowed to the rows whose reporter or partner is one of `countries`
+    /// (canonical codes), filtered in each file's scan before its canonical columns are
+    /// computed: what a question about those countries reads, at the cost of one pass over the
+    /// file's text instead of the whole canonical table. Every rule of the analysis (usable
+    /// rows, product levels, partner World rows, breakdowns) decides within groups of one
+    /// reporter and one partner, so it keeps the same rows of the narrowed table as of the whole.
+    /// Unchanged when an input cannot be narrowed ([`Dataset::can_scope`]).
+    pub fn scoped(mut self, countries: &[String]) -> Result<Dataset> {
+        if !self.can_scope() {
+            return Ok(self);
+        }
+        let plans: Vec<(LazyFrame, Option<LazyFrame>)> = self
+            .files
+            .iter()
+            .filter_map(|f| f.scope.as_ref())
+            .map(|s| s.keeping(countries))
+            .collect();
+        let combine = |mut frames: Vec<LazyFrame>| -> Result<LazyFrame> {
+            if frames.len() == 1 {
+                return Ok(frames.pop().expect("one frame"));
+            }
+            concat(frames, UnionArgs::default()).map_err(Error::polars("cannot combine the inputs"))
+        };
+        let typed = plans.iter().any(|(_, t)| t.is_some());
+        self.fast = if typed {
+            Some(combine(
+                plans
+                    .iter()
+                    .map(|(text, t)| t.clone().unwrap_or_else(|| text.clone()))
+                    .collect(),
+            )?)
+        } else {
+            None
+        };
+        self.lf = combine(plans.into_iter().map(|(text, _)| text).collect())?;
+        self.scope = Some(countries.to_vec());
+        Ok(self)
+    }
+
     /// Make the dataset ready for the analyses (every analysis command goes through here, or
     /// through the BACI lane, which applies the same rule): the domestic flows are taken out of
     /// `lf` into `domestic` unless `--keep-domestic` keeps them (see
@@ -388,13 +440,25 @@ impl Dataset {
             return Ok(self);
         }
         let size: u64 = self.files.iter().map(FileInfo::size).sum();
-        if size <= materialise_bytes() {
+        // A scoped dataset holds a few countries' rows: parsed once whatever the file's size.
+        if size <= materialise_bytes() || self.scope.is_some() {
             // The typed plan first; if its scan refuses a cell (a number with spaces around
             // it, a blank cell), the all-text plan, whose answers and errors are the reference.
-            let fast = self.fast.take().and_then(|f| f.collect().ok());
+            // The streaming engine end to end: the scan, the filter on the question's rows and
+            // the canonical columns run morsel by morsel, so nothing the size of the file is
+            // held but the table itself.
+            let streamed = |lf: LazyFrame| {
+                lf.collect_with_engine(polars::prelude::Engine::Streaming)
+                    .map(|r| r.unwrap_single())
+            };
+            let fast = self.fast.take().and_then(|f| streamed(f).ok());
             let df = match fast {
                 Some(df) => df,
-                None => self.collect(self.lf.clone(), "the canonical table")?,
+                None => match streamed(self.lf.clone()) {
+                    Ok(df) => df,
+                    // The same plan again, for the error naming the line and the column.
+                    Err(_) => self.collect(self.lf.clone(), "the canonical table")?,
+                },
             };
             // Every value is finite, but their sum may not be: refuse what cannot be added
             // rather than print infinity.
@@ -570,4 +634,68 @@ pub fn derive_directions(lf: LazyFrame) -> LazyFrame {
         ]))
         .filter(col("value").gt_eq(lit(0.0)));
     concat([lf, derived], UnionArgs::default()).expect("same schema on both sides")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The synthetic Comtrade Plus file of the integration tests (154 reporters, World,
+    /// TOTAL and breakdown rows).
+    fn generated() -> String {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/comtrade_plus_generated.csv.gz"
+        )
+        .to_string()
+    }
+
+    fn sorted(lf: LazyFrame) -> DataFrame {
+        let names: Vec<String> = schema::COLUMNS.iter().map(|c| c.to_string()).collect();
+        lf.sort(names, SortMultipleOptions::default().with_nulls_last(true))
+            .collect()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_scoped_table_is_the_whole_table_filtered_to_the_countries() {
+        let ds = load(&[generated()], &LoadOptions::default()).unwrap();
+        assert!(ds.can_scope());
+        let whole = ds.clone().materialise().unwrap();
+        for countries in [vec!["KAZ", "MEX"], vec!["CHN"], vec!["USA", "DEU", "JPN"]] {
+            let countries: Vec<String> = countries.into_iter().map(String::from).collect();
+            let scoped = ds
+                .clone()
+                .scoped(&countries)
+                .unwrap()
+                .materialise()
+                .unwrap();
+            assert_eq!(scoped.scope.as_deref(), Some(&countries[..]));
+            let set = || lit(Series::new(PlSmallStr::EMPTY, countries.clone())).implode(true);
+            let expected = sorted(
+                whole.lf.clone().filter(
+                    col("reporter")
+                        .is_in(set(), false)
+                        .or(col("partner").is_in(set(), false)),
+                ),
+            );
+            let got = sorted(scoped.lf.clone());
+            assert!(
+                got.height() > 0 && got.height() < whole.lf.clone().collect().unwrap().height()
+            );
+            assert!(got.equals_missing(&expected), "{countries:?}");
+        }
+    }
+
+    #[test]
+    fn only_row_by_row_layouts_are_scoped() {
+        let seed = load(&[], &LoadOptions::default()).unwrap();
+        assert!(!seed.can_scope());
+        let baci = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/baci_small.csv");
+        let ds = load(&[baci.to_string()], &LoadOptions::default()).unwrap();
+        assert!(!ds.can_scope());
+        // Unchanged when it cannot be narrowed.
+        let same = ds.scoped(&["KAZ".to_string()]).unwrap();
+        assert!(same.scope.is_none());
+    }
 }

@@ -221,6 +221,47 @@ fn read_fx(path: &std::path::Path) -> Result<DataFrame> {
 }
 
 impl Filters {
+    /// The countries whose rows answer the question: the reporter and the partners named, or
+    /// `None` when the question needs more (no reporter: it is found from every row; a region:
+    /// its members are resolved against the data).
+    pub fn scope(&self) -> Option<Vec<String>> {
+        let reporter = analysis::resolve_country(self.reporter.as_deref()?);
+        if self.region.is_some() {
+            return None;
+        }
+        let mut scope = vec![reporter];
+        if let Some(Partners::Some(list)) = self
+            .partner
+            .as_deref()
+            .map(|p| analysis::resolve_partners(Some(p), None))
+            .transpose()
+            .ok()?
+        {
+            scope.extend(list);
+        }
+        scope.sort();
+        scope.dedup();
+        Some(scope)
+    }
+
+    /// Read the data for the question, parsed once ([`Dataset::materialise`]), and apply the
+    /// question to it ([`Filters::apply`]). Where the inputs allow it ([`Dataset::can_scope`])
+    /// only the rows of the question's countries ([`Filters::scope`]) are parsed into the
+    /// canonical table: the same answer at a fraction of the cost on a large file. The data
+    /// those rows do not hold (the other reporters, for the message saying a country is not in
+    /// the data) is read from every row when the question cannot be answered from them.
+    pub fn prepare(&self, ds: Dataset) -> Result<(Dataset, Question)> {
+        if let Some(scope) = self.scope()
+            && ds.can_scope()
+        {
+            let narrowed = ds.clone().scoped(&scope)?.materialise()?;
+            if let Ok(done) = self.apply(narrowed) {
+                return Ok(done);
+            }
+        }
+        self.apply(ds.materialise()?)
+    }
+
     /// Prepare the data for the question (products filter, currencies) and resolve it.
     pub fn apply(&self, mut ds: Dataset) -> Result<(Dataset, Question)> {
         if let Some(p) = &self.products {

@@ -22,7 +22,8 @@ pub enum Engine {
     /// The BACI lane when the inputs and the question allow it, else the general engine.
     #[default]
     Auto,
-    /// Always the general engine (to check the lane, or compare timings).
+    /// Always the general engine over every row of the inputs (to check the lane and the
+    /// reading of the question's rows only, or to compare timings).
     General,
 }
 
@@ -151,12 +152,14 @@ pub fn profile(ds: Dataset, filters: &Filters, n: usize, engine: Engine) -> Resu
             });
         }
     }
-    let ds = ds.materialise()?;
     let mut filters = filters.clone();
     if filters.partner.is_none() && filters.region.is_none() {
         filters.partner = Some("world".into());
     }
-    let (ds, q) = filters.apply(ds)?;
+    let (ds, q) = match engine {
+        Engine::Auto => filters.prepare(ds)?,
+        Engine::General => filters.apply(ds.materialise()?)?,
+    };
     let lf = ds.lf.clone();
     let profile = match &q.partners {
         Partners::World => Profile::Reporter {

@@ -19,7 +19,7 @@ pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
 /// Notes on rows that the analysis left out, and on codes it kept without knowing them, over
 /// every row of the data (the world table is about every country).
 pub fn left_out_notes(ds: &Dataset) -> Result<Vec<String>> {
-    let mut notes = left_out_rows(ds)?;
+    let mut notes = left_out_rows(ds, None)?;
     notes.extend(unknown_codes(ds, ds.lf.clone())?);
     Ok(notes)
 }
@@ -28,7 +28,7 @@ pub fn left_out_notes(ds: &Dataset) -> Result<Vec<String>> {
 /// the rows the question used (the reporter's rows with the partners asked about, in the years
 /// asked): a code elsewhere in the file is not the reader's concern here.
 pub fn question_notes(ds: &Dataset, q: &Question) -> Result<Vec<String>> {
-    let mut notes = left_out_rows(ds)?;
+    let mut notes = left_out_rows(ds, Some(countries_rows(q)))?;
     notes.extend(unknown_codes(ds, question_rows(ds.lf.clone(), q))?);
     Ok(notes)
 }
@@ -52,8 +52,29 @@ fn question_rows(lf: LazyFrame, q: &Question) -> LazyFrame {
     q.keep_years(lf.filter(mine))
 }
 
-fn left_out_rows(ds: &Dataset) -> Result<Vec<String>> {
-    let df = ds.collect(analysis::left_out(ds.lf.clone()), "rows left out")?;
+/// The rows of the question's countries, on either side: the reporter's and the partners'
+/// named (every row of theirs, whoever the other side is). What a question reads when only
+/// those rows are parsed ([`crate::question::Filters::prepare`]), so the counts of rows left out
+/// are the same whether the inputs were narrowed to them or not.
+fn countries_rows(q: &Question) -> Expr {
+    let mut countries = vec![q.reporter.clone()];
+    if let Partners::Some(list) = &q.partners {
+        countries.extend(list.iter().cloned());
+    }
+    let set = || lit(Series::new(PlSmallStr::EMPTY, countries.clone())).implode(true);
+    col("reporter")
+        .is_in(set(), false)
+        .or(col("partner").is_in(set(), false))
+}
+
+/// Notes on the rows left out (aggregates, breakdowns, domestic flows), among the rows `within`
+/// keeps (all rows when `None`).
+fn left_out_rows(ds: &Dataset, within: Option<Expr>) -> Result<Vec<String>> {
+    let narrow = |lf: LazyFrame| match &within {
+        Some(keep) => lf.filter(keep.clone()),
+        None => lf,
+    };
+    let df = ds.collect(analysis::left_out(narrow(ds.lf.clone())), "rows left out")?;
     let mut notes = Vec::new();
     for name in df.get_column_names() {
         let n = ints(&df, name.as_str())?[0].unwrap_or(0);
@@ -65,7 +86,10 @@ fn left_out_rows(ds: &Dataset) -> Result<Vec<String>> {
         }
     }
     if let Some(dom) = &ds.domestic {
-        let df = ds.collect(analysis::domestic_left_out(dom.clone()), "domestic flows")?;
+        let df = ds.collect(
+            analysis::domestic_left_out(narrow(dom.clone())),
+            "domestic flows",
+        )?;
         let (c, n, v) = (
             strings(&df, "currency")?,
             ints(&df, "rows")?,

@@ -28,8 +28,8 @@ pub struct CompareArgs {
 }
 
 pub fn run(args: CompareArgs, g: &Global) -> Result<()> {
-    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let (ds, q) = args.filters.filters().apply(ds)?;
+    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
+    let (ds, q) = args.filters.filters().prepare(ds)?;
     let t = tables::compare_table(&ds, &q, args.group)?;
     super::common::emit(g, &ds, &q, &t, Vec::new())?;
     Ok(())

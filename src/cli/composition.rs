@@ -39,8 +39,8 @@ pub fn parse_group(s: &str) -> std::result::Result<GroupBy, String> {
 }
 
 pub fn run(args: CompositionArgs, g: &Global) -> Result<()> {
-    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let (ds, q) = args.filters.filters().apply(ds)?;
+    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
+    let (ds, q) = args.filters.filters().prepare(ds)?;
     let t = tables::composition_by_year(&ds, &q, args.direction, args.group)?;
     super::common::emit(g, &ds, &q, &t, Vec::new())?;
     Ok(())

@@ -32,8 +32,8 @@ pub struct MirrorArgs {
 }
 
 pub fn run(args: MirrorArgs, g: &Global) -> Result<()> {
-    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let (ds, q) = args.filters.filters().apply(ds)?;
+    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
+    let (ds, q) = args.filters.filters().prepare(ds)?;
     let t = tables::mirror_stats(&ds, &q, args.cif_fob)?;
     super::common::emit(g, &ds, &q, &t, Vec::new())?;
     Ok(())

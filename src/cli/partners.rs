@@ -35,13 +35,13 @@ pub struct PartnersArgs {
 }
 
 pub fn run(args: PartnersArgs, g: &Global) -> Result<()> {
-    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
+    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
     // Partners are ranked, not chosen: without --region the ranking covers the world.
     let mut filters = args.filters.clone();
     if filters.partner.is_none() && filters.region.is_none() {
         filters.partner = Some("world".into());
     }
-    let (ds, q) = filters.filters().apply(ds)?;
+    let (ds, q) = filters.filters().prepare(ds)?;
     let t = tables::partner_ranking(&ds, &q, args.by, args.n)?;
     super::common::emit(g, &ds, &q, &t, Vec::new())?;
     Ok(())

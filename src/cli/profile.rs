@@ -18,7 +18,8 @@ use super::{Global, Inputs};
     after_help = "Built for large files: BACI inputs (CSV, .csv.gz, or Parquet from `convert --keep-layout`)
 take a fast lane that reads only the columns needed, filters while reading and scans once for
 all tables. Other layouts, and --region/--products/--fx/--value-unit, use the general engine
-(same definitions as summary, top, partners and composition). HHI = sum of squared shares of
+(same definitions as summary, top, partners and composition); on Comtrade and Comext files it
+parses only the rows of the reporter and the partner (either side) into its table. HHI = sum of squared shares of
 the reporter's exports by product (leaf codes: HS6 for BACI), in [1/N, 1].
 
 Examples:
@@ -35,7 +36,8 @@ pub struct ProfileArgs {
     /// How many products or partners to list (0 for all)
     #[arg(short = 'n', long, default_value_t = 10)]
     pub n: usize,
-    /// Engine: auto (fast lane for BACI inputs) or general
+    /// Engine: auto (fast lane for BACI inputs, the question's rows only for Comtrade and
+    /// Comext) or general (every row)
     #[arg(long, value_name = "ENGINE", default_value = "auto", value_parser = parse_engine)]
     pub engine: Engine,
 }

@@ -33,8 +33,8 @@ pub struct SummaryArgs {
 }
 
 pub fn run(args: SummaryArgs, g: &Global) -> Result<()> {
-    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let (ds, q) = args.filters.filters().apply(ds)?;
+    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
+    let (ds, q) = args.filters.filters().prepare(ds)?;
     let s = Summary::of(&ds, &q)?;
     if s.years.is_empty() {
         return Err(tradestat::Error::Request(format!(

@@ -47,8 +47,8 @@ fn parse_by(s: &str) -> std::result::Result<By, String> {
 }
 
 pub fn run(args: TopArgs, g: &Global) -> Result<()> {
-    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let (ds, q) = args.filters.filters().apply(ds)?;
+    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
+    let (ds, q) = args.filters.filters().prepare(ds)?;
     let year = q.one_year()?;
     let lf = analysis::top(
         ds.lf.clone(),

@@ -71,6 +71,51 @@ pub struct FileInfo {
     /// The all-text plan of a file whose frame is the typed plan (see
     /// `layout::expr::typed_plan`): what to read when the typed scan refuses a cell.
     pub(crate) text_plan: Option<TextPlan>,
+    /// The file's plans before their canonical select, where a filter on the rows' countries
+    /// may run before it (see [`ScopePlan`]).
+    pub(crate) scope: Option<ScopePlan>,
+}
+
+/// A file's scans (blank lines dropped) and canonical select lists, text and typed, kept apart
+/// so that a question about some countries can drop every other row *before* the select: the
+/// canonical columns are then computed for the question's rows only, not for every row of the
+/// file. Only for layouts whose canonical columns are computed row by row (no column depends
+/// on other rows of the file) and whose rows are never reconciled flows, so that the rows a
+/// question keeps answer it exactly as the whole file does: Comtrade Plus, legacy Comtrade and
+/// Comext.
+#[derive(Clone)]
+pub(crate) struct ScopePlan {
+    text: (LazyFrame, Vec<Expr>),
+    typed: Option<(LazyFrame, Vec<Expr>)>,
+}
+
+impl std::fmt::Debug for ScopePlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ScopePlan")
+    }
+}
+
+impl ScopePlan {
+    /// The file's text and typed plans keeping only the rows whose reporter or partner is one
+    /// of `countries` (canonical codes).
+    pub(crate) fn keeping(&self, countries: &[String]) -> (LazyFrame, Option<LazyFrame>) {
+        let set = || lit(Series::new(PlSmallStr::EMPTY, countries.to_vec())).implode(true);
+        let pos = |name: &str| {
+            crate::schema::COLUMNS
+                .iter()
+                .position(|c| *c == name)
+                .expect("a canonical column")
+        };
+        let (r, p) = (pos("reporter"), pos("partner"));
+        let plan = |(scan, exprs): &(LazyFrame, Vec<Expr>)| {
+            let keep = exprs[r]
+                .clone()
+                .is_in(set(), false)
+                .or(exprs[p].clone().is_in(set(), false));
+            scan.clone().filter(keep).select(exprs.clone())
+        };
+        (plan(&self.text), self.typed.as_ref().map(plan))
+    }
 }
 
 /// A file's all-text plan (a wrapper: `LazyFrame` has no `Debug`).
@@ -252,6 +297,7 @@ pub fn read_csv(
         data: data.clone(),
         validated: false,
         text_plan: None,
+        scope: None,
     };
     if validation == Validation::Always || info.size() <= AUTO_VALIDATE_BYTES {
         let report = run_checks(&info)?;
@@ -299,12 +345,29 @@ pub fn read_csv(
         )
     }
     .map_err(Error::polars(format!("{label}: cannot plan the scan")))?;
+    let row_by_row = matches!(
+        layout,
+        Layout::ComtradePlus | Layout::ComtradeLegacy | Layout::Comext
+    );
     if !typed.is_empty() {
-        let fast = scan(label, &data, sniffed.delimiter, schema_of(&typed))?;
-        info.text_plan = Some(TextPlan(lf.clone().filter(keep.clone()).select(exprs)));
-        return Ok((fast.filter(keep).select(typed_exprs), info));
+        let fast = scan(label, &data, sniffed.delimiter, schema_of(&typed))?.filter(keep.clone());
+        let lf = lf.filter(keep);
+        if row_by_row {
+            info.scope = Some(ScopePlan {
+                text: (lf.clone(), exprs.clone()),
+                typed: Some((fast.clone(), typed_exprs.clone())),
+            });
+        }
+        info.text_plan = Some(TextPlan(lf.select(exprs)));
+        return Ok((fast.select(typed_exprs), info));
     }
     let lf = lf.filter(keep);
+    if row_by_row {
+        info.scope = Some(ScopePlan {
+            text: (lf.clone(), exprs.clone()),
+            typed: None,
+        });
+    }
     Ok((lf.select(exprs), info))
 }
 
@@ -561,6 +624,7 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
             data: Data::File(path.to_path_buf()),
             validated: true,
             text_plan: None,
+            scope: None,
         };
         check_parquet_values(&lf, baci::VALUE, path)?;
         return Ok((lf.select(text).select(exprs), info));
@@ -596,6 +660,7 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
         data: Data::File(path.to_path_buf()),
         validated: true,
         text_plan: None,
+        scope: None,
     };
     Ok((lf.select(exprs), info))
 }

@@ -38,6 +38,9 @@ mod unknowns;
 // One library, one door: inputs loaded once, one engine door, one formatter.
 mod one_door;
 
+// Scale: only the question's rows of Comtrade Plus files are parsed (issue 11).
+mod question_rows;
+
 // Hostile and broken input; outputs that must not damage anything else.
 mod hostile;
 

@@ -33,8 +33,8 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
     let (p, level) = product(baci::product_code(txt(PRODUCT)));
     let columns = vec![
         ("year", Some(int(YEAR))),
-        ("reporter", Some(country_numeric(txt(EXPORTER)))),
-        ("partner", Some(country_numeric(txt(IMPORTER)))),
+        ("reporter", Some(country_numeric(num(EXPORTER)))),
+        ("partner", Some(country_numeric(num(IMPORTER)))),
         // Each row is a reconciled flow: the exporter's export, which is at once the importer's
         // import (`reconciled` says so, and the analyses count it for both sides).
         ("flow", Some(lit(schema::flow::EXPORT))),

@@ -38,8 +38,8 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
     let columns = vec![
         ("year", Some(int(&year))),
         ("month", month),
-        ("reporter", Some(country_numeric(txt(&reporter)))),
-        ("partner", Some(country_numeric(txt(&partner)))),
+        ("reporter", Some(country_numeric(num(&reporter)))),
+        ("partner", Some(country_numeric(num(&partner)))),
         ("flow", Some(flow_words(txt(&flow)))),
         ("product", Some(p)),
         ("product_name", ctx.col_of(&["commodity"]).map(|c| txt(&c))),
@@ -70,7 +70,7 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
         (
             "partner2",
             ctx.col_of(&["2ndpartnercode"])
-                .map(|c| country_numeric(txt(&c))),
+                .map(|c| country_numeric(num(&c))),
         ),
         (
             "transport_mode",

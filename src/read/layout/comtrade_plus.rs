@@ -65,7 +65,7 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
         (
             "partner2",
             ctx.col_of(&["partner2code"])
-                .map(|c| country_numeric(txt(&c)))
+                .map(|c| country_numeric(num(&c)))
                 .or_else(|| ctx.col_of(&["partner2iso"]).map(|c| country_iso3(txt(&c)))),
         ),
         ("transport_mode", ctx.col_of(&["motcode"]).map(|c| txt(&c))),
@@ -93,7 +93,7 @@ fn country_column(ctx: &Context, side: &str) -> Result<(String, bool)> {
 /// The canonical country of a column found by [`country_column`].
 fn country((c, numeric): &(String, bool)) -> Expr {
     if *numeric {
-        country_numeric(txt(c))
+        country_numeric(num(c))
     } else {
         country_iso3(txt(c))
     }

@@ -1,0 +1,173 @@
+//! Reading only the question's rows (issue 11): on Comtrade Plus files, a question about some
+//! countries parses only their rows into the canonical table. Its answers, notes and refusals
+//! must be those of the whole table: checked against the same data converted to the canonical
+//! layout (which is always read whole) and against `profile --engine general`.
+//!
+//! The fixture `comtrade_plus_generated.csv.gz` is synthetic (`bench/gen.py --rows 4800 --layout
+//! comtrade-plus`, seed 42): 154 reporters, partner World rows, TOTAL rows, HS6 leaves, a few
+//! transport-mode and second-partner breakdowns, exports and imports declared by both sides.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+
+fn generated() -> PathBuf {
+    fixture("comtrade_plus_generated.csv.gz")
+}
+
+/// The fixture converted to the canonical layout in `dir`.
+fn canonical(dir: &Path) -> PathBuf {
+    let out = dir.join("canonical.csv");
+    succeeds(
+        tradestat()
+            .arg("convert")
+            .arg(generated())
+            .arg("-o")
+            .arg(&out),
+    );
+    out
+}
+
+/// stdout and stderr of `tradestat ARGS FILE --output csv`, and whether it succeeded.
+fn answer(args: &[&str], file: &Path) -> (bool, String, String) {
+    run(tradestat().args(args).arg(file).args(["--output", "csv"]))
+}
+
+#[test]
+fn the_question_rows_answer_as_the_whole_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = canonical(dir.path());
+    let questions: [&[&str]; 13] = [
+        &["profile", "-r", "KAZ", "-p", "MEX"],
+        &["profile", "-r", "KAZ"],
+        &["profile", "-r", "CHN", "-n", "0"],
+        &["summary", "-r", "KAZ", "-p", "MEX"],
+        &["summary", "-r", "CHN"],
+        &["summary", "-r", "MEX", "-p", "KAZ,USA,CHN"],
+        &["top", "-r", "KAZ", "-p", "MEX"],
+        &["top", "-r", "MEX", "--by", "partner"],
+        &["partners", "-r", "KAZ"],
+        &["partners", "-r", "USA", "-n", "5"],
+        &["composition", "-r", "KAZ", "-p", "MEX"],
+        &["mirror", "-r", "KAZ", "-p", "MEX"],
+        &["mirror", "-r", "MEX"],
+    ];
+    for q in questions {
+        let (ok, out, err) = answer(q, &generated());
+        assert!(ok, "{q:?} failed on the Comtrade Plus file:\n{err}");
+        assert!(
+            out.lines().count() >= 2,
+            "{q:?} gave no table (a comparison of nothing):\n{out}"
+        );
+        let (ok_w, out_w, err_w) = answer(q, &whole);
+        assert!(ok_w, "{q:?} failed on the canonical file:\n{err_w}");
+        assert_eq!(out, out_w, "{q:?}: the tables differ");
+        assert_eq!(err, err_w, "{q:?}: the notes differ");
+    }
+}
+
+#[test]
+fn the_question_rows_refuse_as_the_whole_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = canonical(dir.path());
+    // A country absent from the data: the message lists every reporter, which the question's
+    // rows alone do not hold; a year without data; a partner absent; a comparison of years in
+    // a file of one year.
+    let questions: [&[&str]; 4] = [
+        &["summary", "-r", "TUV"],
+        &["compare", "-r", "KAZ", "-p", "MEX"],
+        &["summary", "-r", "KAZ", "-p", "TUV"],
+        &["profile", "-r", "KAZ", "--years", "1999"],
+    ];
+    for q in questions {
+        let (ok, _, err) = answer(q, &generated());
+        assert!(!ok, "{q:?} should fail");
+        assert!(err.starts_with("error: "), "{q:?}: {err}");
+        let (_, _, err_w) = answer(q, &whole);
+        assert_eq!(err, err_w, "{q:?}: the refusals differ");
+    }
+    let err = answer(&["summary", "-r", "TUV"], &generated()).2;
+    assert!(
+        err.contains("reporters are: ABW (Aruba)"),
+        "the list of reporters comes from every row:\n{err}"
+    );
+}
+
+#[test]
+fn profile_reads_the_same_from_the_question_rows_as_from_every_row() {
+    for args in [
+        &["profile", "-r", "KAZ", "-p", "MEX"][..],
+        &["profile", "-r", "USA"][..],
+    ] {
+        let (scoped_out, scoped_err) = succeeds(
+            tradestat()
+                .args(args)
+                .arg(generated())
+                .args(["--output", "json"]),
+        );
+        let (all_out, all_err) = succeeds(
+            tradestat()
+                .args(args)
+                .arg(generated())
+                .args(["--output", "json", "--engine", "general"]),
+        );
+        assert_eq!(scoped_out, all_out, "{args:?}");
+        assert_eq!(scoped_err, all_err, "{args:?}");
+    }
+}
+
+#[test]
+fn rows_left_out_are_counted_among_the_question_countries_rows() {
+    // KAZ-MEX: the breakdown rows of other countries are not the reader's concern; the count is
+    // the same whether only the question's rows were parsed or every row.
+    let (_, err) = succeeds(
+        tradestat()
+            .args(["summary", "-r", "KAZ", "-p", "MEX"])
+            .arg(generated()),
+    );
+    let counted = |what: &str| -> u64 {
+        err.lines()
+            .find(|l| l.ends_with(what))
+            .and_then(|l| l.split_whitespace().nth(3))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    // The rows of the fixture whose reporter or partner is KAZ (398) or MEX (484), by breakdown.
+    let text = {
+        use std::io::Read;
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(generated()).unwrap())
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |n: &str| header.iter().position(|h| *h == n).unwrap();
+    let (r, p, p2, mot) = (
+        at("reporterCode"),
+        at("partnerCode"),
+        at("partner2Code"),
+        at("motCode"),
+    );
+    let (mut partner2, mut mode, mut elsewhere) = (0u64, 0u64, 0u64);
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        let ours = ["398", "484"].contains(&f[r]) || ["398", "484"].contains(&f[p]);
+        let is_p2 = f[p2].trim() != "0";
+        let is_mode = f[mot].trim() != "0";
+        if !ours && (is_p2 || is_mode) {
+            elsewhere += 1;
+        }
+        // Counted apart: a row can be both.
+        partner2 += u64::from(ours && is_p2);
+        mode += u64::from(ours && is_mode);
+    }
+    assert!(
+        elsewhere > 0,
+        "the fixture has breakdowns of other countries"
+    );
+    assert!(partner2 + mode > 0, "the fixture has breakdowns of KAZ-MEX");
+    assert_eq!(counted("partner2 breakdowns"), partner2, "{err}");
+    assert_eq!(counted("transport-mode breakdowns"), mode, "{err}");
+}
