@@ -144,6 +144,11 @@ fn write_sheet(ws: &mut Worksheet, name: &str, t: &Table, currency: &str) -> Res
         ws.write_string_with_format(0, c, cell_text(&col.name), &header)
             .map_err(xlsx_err)?;
     }
+    let year_column: Vec<bool> = t
+        .columns
+        .iter()
+        .map(|c| c.name.eq_ignore_ascii_case("year"))
+        .collect();
     let mut formats: std::collections::HashMap<String, Format> = Default::default();
     for (r, row) in t.rows.iter().enumerate() {
         let r = r as u32 + 1;
@@ -153,6 +158,11 @@ fn write_sheet(ws: &mut Worksheet, name: &str, t: &Table, currency: &str) -> Res
             let (v, integer) = match cell {
                 // Unknown is not zero: nothing is written.
                 Cell::Empty => continue,
+                // Some tables hold their years as text (the JSON output keeps them as strings);
+                // a workbook holds every year as an integer.
+                Cell::Text(s) if year_column[c as usize] && s.parse::<i32>().is_ok() => {
+                    (s.parse::<i32>().unwrap_or_default() as f64, true)
+                }
                 Cell::Text(s) => {
                     let s = cell_text(s);
                     if s.chars().count() > 60 {
@@ -268,7 +278,7 @@ mod tests {
             Cell::Num(1.25),
         ]);
         t.push(vec![
-            Cell::Int(2018),
+            Cell::Text("2018".into()),
             Cell::Text("x".repeat(300)),
             Cell::Empty,
             Cell::Num(f64::NAN),
@@ -293,6 +303,11 @@ mod tests {
         assert_eq!(range.get_size(), (3, 6));
         assert_eq!(range.get((0, 2)), Some(&Data::String("exports".into())));
         assert_eq!(range.get((1, 0)), Some(&Data::Float(2014.0)));
+        assert_eq!(
+            range.get((2, 0)),
+            Some(&Data::Float(2018.0)),
+            "a year as text"
+        );
         assert_eq!(range.get((1, 2)), Some(&Data::Float(171_000.0)));
         assert_eq!(range.get((1, 3)), Some(&Data::Float(0.25)));
         // Text is text, never a formula; control characters are gone.

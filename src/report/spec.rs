@@ -257,9 +257,9 @@ mod tests {
         let ambiguous = text.replace("\"chart:a\"", "\"a\"");
         let e = Deck::parse(&ambiguous, "x").unwrap_err().to_string();
         assert!(e.contains("chart:a or table:a"), "{e}");
-        let missing = text.replace("\"b\"", "\"zz\"");
+        let missing = text.replace("\"b\", \"chart", "\"zz\", \"chart");
         assert!(Deck::parse(&missing, "x").is_err());
-        let twice = text.replace("\"b\"", "\"table:a\"");
+        let twice = text.replace("\"b\", \"chart", "\"table:a\", \"chart");
         assert!(Deck::parse(&twice, "x").is_err());
         assert!(Deck::parse(&text.replace("4:3", "5:4"), "x").is_err());
         let default = Deck::parse(&text.replace("slides = ", "# "), "x").unwrap();
