@@ -317,9 +317,15 @@ fn table_shape(id: u32, t: &Table, currency: &str, body: (i64, i64, i64, i64)) -
     let rows = grid.len() as i64;
     let pt: i64 = if rows > 9 || cols > 6 { 11 } else { 14 };
     let row_h = (bh / rows.max(1)).min(EMU_INCH * 45 / 100);
-    // Text columns get twice the width of number columns.
+    // Each column as wide as its longest text (between 4 and 40 characters) allows.
     let weights: Vec<i64> = (0..t.columns.len())
-        .map(|i| if t.is_numeric_column(i) { 2 } else { 4 })
+        .map(|i| {
+            grid.iter()
+                .map(|line| line.get(i).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+                .clamp(4, 40) as i64
+        })
         .collect();
     let total: i64 = weights.iter().sum::<i64>().max(1);
     let widths: Vec<i64> = weights.iter().map(|w| bw * w / total).collect();
