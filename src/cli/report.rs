@@ -50,8 +50,8 @@ lists the slides in order by item name (chart:NAME / table:NAME where a chart an
 share one; default: the charts, then the tables).
 
 Written: NAME.png and NAME.svg per chart, NAME.csv and NAME.md per table, tables.xlsx (every
-table, one sheet each, typed cells, a sources sheet) and deck.pptx (PowerPoint, opens in
-Keynote, Google Slides and LibreOffice).
+table, one sheet each, typed cells, a sources sheet) and deck.pptx (a PowerPoint file: a title
+slide, then a slide per chart and table).
 
 Examples:
   tradestat render examples/deck.toml -o deck/
