@@ -313,9 +313,12 @@ fn picture_shape(
 fn table_shape(id: u32, t: &Table, currency: &str, body: (i64, i64, i64, i64)) -> String {
     let (bx, by, bw, bh) = body;
     let grid = t.human_rows(currency);
-    let cols = t.columns.len().max(1) as i64;
     let rows = grid.len() as i64;
-    let pt: i64 = if rows > 9 || cols > 6 { 11 } else { 14 };
+    let pt: i64 = if rows > 9 || t.columns.len() > 6 {
+        11
+    } else {
+        14
+    };
     let row_h = (bh / rows.max(1)).min(EMU_INCH * 45 / 100);
     // Each column as wide as its longest text (between 4 and 40 characters) allows.
     let weights: Vec<i64> = (0..t.columns.len())
@@ -337,7 +340,6 @@ fn table_shape(id: u32, t: &Table, currency: &str, body: (i64, i64, i64, i64)) -
         xml.push_str(&format!("<a:gridCol w=\"{w}\"/>"));
     }
     xml.push_str("</a:tblGrid>");
-    let _ = cols;
     for (r, line) in grid.iter().enumerate() {
         xml.push_str(&format!("<a:tr h=\"{row_h}\">"));
         for (c, text) in line.iter().enumerate() {
@@ -919,9 +921,11 @@ mod tests {
             texts[0].ends_with('…') && texts[0].chars().count() <= 2 * 59,
             "{texts:?}"
         );
-        // The 300-character cell: two lines of its column.
+        // The 300-character cell: at most two lines of its column, narrower than the slide.
         let cell = texts.iter().find(|t| t.starts_with("ppp")).unwrap();
-        assert!(cell.ends_with('…') && cell.chars().count() < 200, "{cell}");
+        let most = capacity(Aspect::Wide.body().2, 14, 2);
+        assert!(most < 300);
+        assert!(cell.ends_with('…') && cell.chars().count() < most, "{cell}");
         assert!(table.contains("$1.5M"));
         let notes = std::str::from_utf8(&parts["ppt/notesSlides/notesSlide2.xml"]).unwrap();
         assert!(notes.contains("<a:t>one</a:t>") && notes.contains("<a:t>two</a:t>"));
