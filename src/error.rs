@@ -93,6 +93,9 @@ pub enum Error {
     /// A chart could not be drawn or encoded (not a problem of the data).
     #[error("cannot draw the chart: {0}")]
     Chart(String),
+    /// A workbook or slide deck could not be assembled (not a problem of the data).
+    #[error("cannot build the {what}: {why}")]
+    Document { what: &'static str, why: String },
     /// A polars operation failed; `context` says which file or step.
     #[error("{context}")]
     Polars {
@@ -115,7 +118,7 @@ impl Error {
             Error::Io { .. } | Error::NoMatch(_) => 66,
             Error::Write { .. } => 73,
             Error::Mapping(_) | Error::Request(_) => 64,
-            Error::Polars { .. } => 70,
+            Error::Polars { .. } | Error::Document { .. } => 70,
             _ => 65,
         }
     }

@@ -22,6 +22,7 @@ pub mod schema;
 pub mod tables;
 pub mod validate;
 pub mod write;
+pub mod xlsx;
 
 pub use error::{Error, Result};
 pub use load::{Dataset, LoadOptions, load};

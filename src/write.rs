@@ -104,6 +104,116 @@ where
     Ok(())
 }
 
+/// Write bytes atomically.
+pub fn bytes(path: &Path, content: &[u8]) -> Result<()> {
+    atomic(path, |f| f.write_all(content).map_err(write_err(path)))
+}
+
+/// Whether this process may write into (or, for a special file, to) `path`.
+fn writable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: a valid NUL-terminated path for the duration of the call.
+        unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
+    }
+}
+
+/// Check, before any work is done, that `path` can be written, so that a run that could not
+/// write its output fails at once instead of after reading its inputs. A file (`folder`
+/// false): its folder exists and is writable; a special file (`/dev/null`) is writable itself;
+/// a directory is refused. A folder (`folder` true, report and deck outputs): the nearest
+/// existing folder on its path is writable, and no file stands where a folder must be created.
+pub fn check_target(path: &Path, folder: bool) -> Result<()> {
+    let fail = |p: &Path, kind: std::io::ErrorKind, why: String| Error::Write {
+        path: p.to_path_buf(),
+        source: std::io::Error::new(kind, why),
+    };
+    let existing = std::fs::metadata(path).ok();
+    if folder {
+        if existing.as_ref().is_some_and(|m| !m.is_dir()) {
+            // The commands say it in their own words (an output folder is needed).
+            return Ok(());
+        }
+        let mut at = path.to_path_buf();
+        loop {
+            if std::fs::metadata(&at).is_ok() {
+                break;
+            }
+            match at.parent() {
+                Some(p) if !p.as_os_str().is_empty() => at = p.to_path_buf(),
+                _ => {
+                    at = PathBuf::from(".");
+                    break;
+                }
+            }
+        }
+        if !at.is_dir() {
+            return Err(fail(
+                path,
+                std::io::ErrorKind::NotADirectory,
+                format!("{} is a file, not a folder", at.display()),
+            ));
+        }
+        if !writable(&at) {
+            return Err(fail(
+                path,
+                std::io::ErrorKind::PermissionDenied,
+                format!("the folder {} is not writable", at.display()),
+            ));
+        }
+        return Ok(());
+    }
+    if let Some(m) = &existing {
+        if m.is_dir() {
+            return Err(fail(
+                path,
+                std::io::ErrorKind::IsADirectory,
+                "a directory, not a file".into(),
+            ));
+        }
+        if !m.is_file() {
+            return if writable(path) {
+                Ok(())
+            } else {
+                Err(fail(
+                    path,
+                    std::io::ErrorKind::PermissionDenied,
+                    "not writable".into(),
+                ))
+            };
+        }
+    }
+    // A link to a file is replaced where the file is (see [`atomic`]).
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(fail(
+            path,
+            std::io::ErrorKind::NotFound,
+            format!("directory {} does not exist", dir.display()),
+        ));
+    }
+    if !writable(&dir) {
+        return Err(fail(
+            path,
+            std::io::ErrorKind::PermissionDenied,
+            format!("the folder {} is not writable", dir.display()),
+        ));
+    }
+    Ok(())
+}
+
 /// Write text atomically.
 pub fn text(path: &Path, content: &str) -> Result<()> {
     atomic(path, |f| {
@@ -140,6 +250,26 @@ pub fn parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_are_checked_before_work() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("f.txt");
+        std::fs::write(&file, "x").unwrap();
+        assert!(check_target(&tmp.path().join("new.xlsx"), false).is_ok());
+        assert!(check_target(&file, false).is_ok());
+        assert!(check_target(Path::new("/dev/null"), false).is_ok());
+        let e = check_target(&tmp.path().join("no/such/x.xlsx"), false).unwrap_err();
+        assert!(e.to_string().contains("x.xlsx"), "{e}");
+        assert!(check_target(tmp.path(), false).is_err(), "a directory");
+        assert!(check_target(&tmp.path().join("a/b/c"), true).is_ok());
+        let e = check_target(&file.join("deck"), true).unwrap_err();
+        assert!(
+            format!("{:?}", e).contains("is a file, not a folder"),
+            "{e:?}"
+        );
+        assert_eq!(e.exit_code(), 73);
+    }
 
     #[test]
     fn a_character_device_is_written_through_not_replaced() {

@@ -47,16 +47,22 @@ impl FilterArgs {
     }
 }
 
-/// Print an analysis table, then its notes on stderr: rows left out, the command's own notes,
-/// and the sources of the data.
+/// Print an analysis table (or write it as the sheet `name` of a workbook), then its notes on
+/// stderr: rows left out, the command's own notes, and the sources of the data.
 pub fn emit(
     g: &super::Global,
+    name: &str,
     ds: &Dataset,
     q: &Question,
     table: &Table,
     extra: Vec<String>,
 ) -> Result<()> {
-    g.emit(&table.render(g.output, &q.currency))?;
+    let sources = notes::sources(ds)?;
+    g.emit_tables(
+        &[(name, table)],
+        &q.currency,
+        sources.split("; ").map(str::to_string).collect(),
+    )?;
     let mut notes = table.notes.clone();
     notes.extend(tradestat::analysis::coverage::notes(ds, q)?);
     notes.extend(notes::question_notes(ds, q)?);
@@ -64,6 +70,17 @@ pub fn emit(
     notes.push(format!("sources: {}", notes::sources(ds)?));
     g.note(&notes);
     Ok(())
+}
+
+/// The sources named in a command's notes (the line "sources: a; b"), for a workbook's
+/// sources sheet.
+pub fn sources_in_notes(notes: &[String]) -> Vec<String> {
+    notes
+        .iter()
+        .filter_map(|n| n.strip_prefix("sources: "))
+        .flat_map(|s| s.split("; "))
+        .map(str::to_string)
+        .collect()
 }
 
 /// `--engine` values.

@@ -31,6 +31,6 @@ pub fn run(args: CompareArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
     let (ds, q) = args.filters.filters().prepare(ds)?;
     let t = tables::compare_table(&ds, &q, args.group)?;
-    super::common::emit(g, &ds, &q, &t, Vec::new())?;
+    super::common::emit(g, "compare", &ds, &q, &t, Vec::new())?;
     Ok(())
 }

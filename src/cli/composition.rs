@@ -42,6 +42,6 @@ pub fn run(args: CompositionArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
     let (ds, q) = args.filters.filters().prepare(ds)?;
     let t = tables::composition_by_year(&ds, &q, args.direction, args.group)?;
-    super::common::emit(g, &ds, &q, &t, Vec::new())?;
+    super::common::emit(g, "composition", &ds, &q, &t, Vec::new())?;
     Ok(())
 }

@@ -48,6 +48,6 @@ pub fn run(args: IndicatorsArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
     let (ds, q) = args.filters.filters().apply(ds)?;
     let t = tables::indicators(&ds, &q, args.level, args.detail.as_deref())?;
-    super::common::emit(g, &ds, &q, &t, Vec::new())?;
+    super::common::emit(g, "indicators", &ds, &q, &t, Vec::new())?;
     Ok(())
 }

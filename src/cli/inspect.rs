@@ -39,18 +39,28 @@ pub fn run(args: InspectArgs, g: &Global) -> Result<()> {
             ]);
         }
     }
-    let mut text = if g.output == Format::Table {
-        inspect_text(&stats, &ds.code_tables)
+    if g.output() == super::Output::Xlsx {
+        let mut sheets = vec![("inspect", table.clone())];
+        if ds.seed {
+            sheets.push(("seed rows", seed_table(&inspect::rows(&ds)?)?));
+        }
+        let refs: Vec<(&str, &tradestat::output::Table)> =
+            sheets.iter().map(|(n, t)| (*n, t)).collect();
+        g.emit_tables(&refs, "USD", Vec::new())?;
     } else {
-        table.render(g.output, "USD")
-    };
-    if ds.seed && g.output == Format::Table {
-        let df = inspect::rows(&ds)?;
-        let rows = seed_table(&df)?;
-        text.push_str("\nseed rows\n");
-        text.push_str(&rows.render(Format::Table, "USD"));
+        let mut text = if g.format() == Format::Table {
+            inspect_text(&stats, &ds.code_tables)
+        } else {
+            table.render(g.format(), "USD")
+        };
+        if ds.seed && g.format() == Format::Table {
+            let df = inspect::rows(&ds)?;
+            let rows = seed_table(&df)?;
+            text.push_str("\nseed rows\n");
+            text.push_str(&rows.render(Format::Table, "USD"));
+        }
+        g.emit(&text)?;
     }
-    g.emit(&text)?;
     let warnings: Vec<String> = stats.iter().flat_map(|s| s.warnings.clone()).collect();
     g.note(&warnings);
     Ok(())

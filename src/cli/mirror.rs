@@ -35,6 +35,6 @@ pub fn run(args: MirrorArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
     let (ds, q) = args.filters.filters().prepare(ds)?;
     let t = tables::mirror_stats(&ds, &q, args.cif_fob)?;
-    super::common::emit(g, &ds, &q, &t, Vec::new())?;
+    super::common::emit(g, "mirror", &ds, &q, &t, Vec::new())?;
     Ok(())
 }

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 pub use spinner::Spinner;
-use tradestat::output::Format;
+use tradestat::output::{Format, Table};
 use tradestat::read::layout::{Layout, Mapping, ReadOptions};
 use tradestat::read::{Encoding, Validation};
 use tradestat::{Error, LoadOptions, Result};
@@ -77,9 +77,11 @@ pub struct Global {
     /// Text encoding of the inputs: utf8 (default) or latin1
     #[arg(long, global = true, value_name = "ENCODING", value_parser = parse_encoding, default_value = "utf8")]
     pub encoding: Encoding,
-    /// Output format: table (default), csv, json, markdown
-    #[arg(long, global = true, value_name = "FORMAT", default_value = "table")]
-    pub output: Format,
+    /// Output format: table (default), csv, json, markdown, or xlsx (an Excel workbook: one
+    /// sheet per table and a sources sheet; needs -o FILE.xlsx, and an -o ending in .xlsx
+    /// chooses it)
+    #[arg(long, global = true, value_name = "FORMAT", default_value = "table", value_parser = parse_output)]
+    pub output: Output,
     /// Write the output to FILE instead of standard output
     #[arg(short = 'o', long = "out", global = true, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -90,6 +92,28 @@ pub struct Global {
     /// so that a spreadsheet shows them instead of running them as formulas)
     #[arg(long, global = true)]
     pub keep_formulas: bool,
+}
+
+/// What `--output` asks for: text in one of the table formats, or an Excel workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Text(Format),
+    Xlsx,
+}
+
+impl Default for Output {
+    fn default() -> Output {
+        Output::Text(Format::Table)
+    }
+}
+
+fn parse_output(s: &str) -> std::result::Result<Output, String> {
+    if s.trim().eq_ignore_ascii_case("xlsx") {
+        return Ok(Output::Xlsx);
+    }
+    s.parse::<Format>()
+        .map(Output::Text)
+        .map_err(|e| format!("{e}, or xlsx (with -o FILE.xlsx)"))
 }
 
 fn parse_layout(s: &str) -> std::result::Result<Layout, String> {
@@ -136,6 +160,56 @@ impl Global {
             validation,
             keep_domestic: self.keep_domestic,
         })
+    }
+
+    /// The output asked for: `--output`, or a workbook for an `-o` ending in `.xlsx` when no
+    /// format was given.
+    pub fn output(&self) -> Output {
+        let xlsx_file = self.out.as_ref().is_some_and(|p| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+        });
+        match self.output {
+            Output::Text(Format::Table) if xlsx_file => Output::Xlsx,
+            o => o,
+        }
+    }
+
+    /// The text format of the output (for a workbook, the CSV its cells hold).
+    pub fn format(&self) -> Format {
+        match self.output() {
+            Output::Text(f) => f,
+            Output::Xlsx => Format::Csv,
+        }
+    }
+
+    /// Write the command's tables: as one Excel workbook to `-o` (one sheet per table, then the
+    /// sources, given in full, and the command line), or as text (see [`Global::emit`]).
+    pub fn emit_tables(
+        &self,
+        tables: &[(&str, &Table)],
+        currency: &str,
+        sources: Vec<String>,
+    ) -> Result<()> {
+        match (self.output(), &self.out) {
+            (Output::Xlsx, Some(path)) => {
+                let about = tradestat::xlsx::About {
+                    title: tables.first().and_then(|(_, t)| t.title.clone()),
+                    sources,
+                    command_line: std::env::args().collect(),
+                };
+                let bytes = tradestat::xlsx::workbook(tables, currency, &about)?;
+                tradestat::write::bytes(path, &bytes)
+            }
+            (Output::Xlsx, None) => Err(xlsx_needs_a_file()),
+            (Output::Text(f), _) => {
+                let text = match tables {
+                    [(_, t)] => t.render(f, currency),
+                    _ => tradestat::tables::render_tables(f, tables, currency),
+                };
+                self.emit(&text)
+            }
+        }
     }
 
     /// Print warnings and notes on standard error unless `--quiet`.
@@ -200,9 +274,36 @@ pub enum Command {
     Render(report::RenderArgs),
 }
 
+fn xlsx_needs_a_file() -> Error {
+    Error::Request("--output xlsx writes an Excel workbook: give -o FILE.xlsx".into())
+}
+
+/// Refuse, before any input is read, a run that could not write its output: a workbook with
+/// no file to go to, an `-o` path that cannot be written (see `write::check_target`).
+fn check_output(cli: &Cli) -> Result<()> {
+    let g = &cli.global;
+    let folder = match &cli.command {
+        Some(Command::Report(_)) => Some(g.out.clone().unwrap_or_else(|| PathBuf::from("report"))),
+        Some(Command::Render(_)) => g.out.clone(),
+        _ => None,
+    };
+    if let Some(dir) = folder {
+        return tradestat::write::check_target(&dir, true);
+    }
+    let tables = !matches!(&cli.command, Some(Command::Chart(_) | Command::Convert(_)));
+    if tables && g.output() == Output::Xlsx && g.out.is_none() {
+        return Err(xlsx_needs_a_file());
+    }
+    match &g.out {
+        Some(out) => tradestat::write::check_target(out, false),
+        None => Ok(()),
+    }
+}
+
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     tradestat::output::set_formula_guard(!cli.global.keep_formulas);
+    check_output(&cli)?;
     match cli.command {
         Some(Command::Inspect(a)) => inspect::run(a, &cli.global),
         Some(Command::Convert(a)) => convert::run(a, &cli.global),

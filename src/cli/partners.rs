@@ -43,6 +43,6 @@ pub fn run(args: PartnersArgs, g: &Global) -> Result<()> {
     }
     let (ds, q) = filters.filters().prepare(ds)?;
     let t = tables::partner_ranking(&ds, &q, args.by, args.n)?;
-    super::common::emit(g, &ds, &q, &t, Vec::new())?;
+    super::common::emit(g, "partners", &ds, &q, &t, Vec::new())?;
     Ok(())
 }

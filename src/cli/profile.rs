@@ -3,7 +3,7 @@
 
 use clap::Args;
 use tradestat::analysis::door::{self, Engine};
-use tradestat::tables::{profile_tables, render_tables};
+use tradestat::tables::profile_tables;
 use tradestat::{Result, load};
 
 use super::common::{FilterArgs, parse_engine};
@@ -50,7 +50,11 @@ pub fn run(args: ProfileArgs, g: &Global) -> Result<()> {
     drop(spinner);
     let refs: Vec<(&str, &tradestat::output::Table)> =
         tables.iter().map(|(n, t)| (*n, t)).collect();
-    g.emit(&render_tables(g.output, &refs, &answer.currency))?;
+    g.emit_tables(
+        &refs,
+        &answer.currency,
+        super::common::sources_in_notes(&answer.notes),
+    )?;
     g.note(&answer.notes);
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `tradestat report` and `tradestat render`: a self-contained HTML and Markdown report with
-//! charts, tables and narrative; a TOML deck of charts and tables rendered in one run.
+//! charts, tables and narrative; a TOML deck of charts and tables rendered in one run. Both
+//! also write a workbook of their tables and a PowerPoint deck.
 
 use std::path::{Path, PathBuf};
 
@@ -12,8 +13,10 @@ use super::common::FilterArgs;
 use super::{Global, Inputs};
 
 /// Write a report on a bilateral relationship (or a reporter and the world) into a directory:
-/// index.html (self-contained, prints to A4), report.md, charts/ (PNG and SVG), tables/ (CSV)
-/// and manifest.json (inputs with SHA-256, version, command line, files written).
+/// index.html (self-contained, prints to A4), report.md, charts/ (PNG and SVG), tables/ (CSV),
+/// tables.xlsx (every table, one sheet each), report.pptx (the charts and short tables as
+/// 16:9 slides, the narrative in the speaker notes) and manifest.json (inputs with SHA-256,
+/// version, command line, files written).
 #[derive(Debug, Args, Default)]
 #[command(
     after_help = "Sections appear only where the data supports them: key figures, narrative, trend, flows
@@ -40,11 +43,19 @@ pub struct ReportArgs {
     after_help = "The spec lists [[chart]] items (name, kind, filters, title, subtitle, size or
 width/height, scale, theme, formats, flow, by, n, group, stacked, donut) and [[table]] items
 (name, kind = summary|top|composition|partners|mirror|indicators, filters, title, flow, by, n,
-group); [defaults] holds filters for every item; inputs are relative to the spec file (none:
-the seed data). Charts are written as NAME.png and NAME.svg, tables as NAME.csv and NAME.md.
+group); both take notes (the slide's speaker notes). [defaults] holds filters for every item;
+inputs are relative to the spec file (none: the seed data). The title slide comes from title,
+subtitle, date, author and notes at the top; aspect = \"16:9\" (default) or \"4:3\"; slides = [...]
+lists the slides in order by item name (chart:NAME / table:NAME where a chart and a table
+share one; default: the charts, then the tables).
+
+Written: NAME.png and NAME.svg per chart, NAME.csv and NAME.md per table, tables.xlsx (every
+table, one sheet each, typed cells, a sources sheet) and deck.pptx (a PowerPoint file: a title
+slide, then a slide per chart and table).
 
 Examples:
-  tradestat render examples/deck.toml -o deck/"
+  tradestat render examples/deck.toml -o deck/
+  soffice --headless --convert-to pdf deck/deck.pptx    a PDF of the slides"
 )]
 pub struct RenderArgs {
     /// The deck specification (TOML)
@@ -79,7 +90,7 @@ pub fn run(args: ReportArgs, g: &Global) -> Result<()> {
     let inputs = build::input_entries(&ds)?;
     let (ds, q) = args.filters.filters().apply(ds)?;
     let report = build::build(&ds, &q, &args.inputs.files)?;
-    let out = report.files();
+    let out = report.files(&std::env::args().collect::<Vec<_>>())?;
     let replaced = files::write(
         &dir,
         &out,
@@ -99,7 +110,12 @@ pub fn render(args: RenderArgs, g: &Global) -> Result<()> {
         ));
     };
     let _spinner = g.spinner("reading the inputs");
-    let out = deck::render(&spec, &args.spec, &g.load_options(Default::default())?)?;
+    let out = deck::render(
+        &spec,
+        &args.spec,
+        &g.load_options(Default::default())?,
+        &std::env::args().collect::<Vec<_>>(),
+    )?;
     let replaced = files::write_plain(&dir, &out)?;
     note_written(g, &dir, out.len(), &replaced);
     Ok(())

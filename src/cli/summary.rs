@@ -49,6 +49,6 @@ pub fn run(args: SummaryArgs, g: &Global) -> Result<()> {
         notes.push(line.clone());
         t.notes.push(line);
     }
-    super::common::emit(g, &ds, &q, &t, notes)?;
+    super::common::emit(g, "summary", &ds, &q, &t, notes)?;
     Ok(())
 }

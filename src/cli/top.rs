@@ -75,6 +75,6 @@ pub fn run(args: TopArgs, g: &Global) -> Result<()> {
         args.by,
         format!("Top {:?} {}, {year}", args.direction, q.title()),
     )?;
-    super::common::emit(g, &ds, &q, &t, Vec::new())?;
+    super::common::emit(g, "top", &ds, &q, &t, Vec::new())?;
     Ok(())
 }

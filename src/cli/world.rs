@@ -44,7 +44,8 @@ pub fn run(args: WorldArgs, g: &Global) -> Result<()> {
     let answer = door::world(ds, args.years.as_deref(), args.engine)?;
     let t = world_table(&answer.value, args.n)?;
     drop(spinner);
-    g.emit(&t.render(g.output, "USD"))?;
+    let sources = super::common::sources_in_notes(&answer.notes);
+    g.emit_tables(&[("world", &t)], "USD", sources)?;
     g.note(&answer.notes);
     Ok(())
 }

@@ -10,7 +10,8 @@ use crate::output::Cell;
 use crate::question::Question;
 use crate::reference::countries;
 use crate::report::files::{self, Entry};
-use crate::report::{Chart, Report, Section, Sentence, TableItem, narrative};
+use crate::report::pptx::Aspect;
+use crate::report::{Chart, Report, Section, Sentence, SlideChart, TableItem, narrative};
 use crate::tables::{
     composition_table, indicators_table, key_table, mirror_table, partners_table_by, span,
     summary_table, top_table, years_span,
@@ -43,6 +44,11 @@ fn draw(
         caption,
         svg: chart::to_svg(&composed.data, &composed.spec)?,
         png: chart::to_png(&composed.data, &composed.spec)?,
+        slide: Some(SlideChart::draw(
+            &composed.data,
+            &composed.spec,
+            Aspect::Wide,
+        )?),
     }))
 }
 

@@ -10,13 +10,17 @@ pub mod build;
 pub mod deck;
 pub mod files;
 pub mod narrative;
+pub mod pptx;
 pub mod spec;
 
 use std::borrow::Cow;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use crate::chart::{self, ChartData, ChartSpec};
+use crate::error::Result;
 use crate::output::{Format, Table};
+use crate::xlsx;
 
 /// A sentence with footnotes: indices (1-based) into [`Report::sources`].
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +46,49 @@ pub struct Chart {
     pub caption: String,
     pub svg: String,
     pub png: Vec<u8>,
+    /// The chart drawn again for a slide (see [`SlideChart::draw`]); `None`: no slide.
+    pub slide: Option<SlideChart>,
+}
+
+/// A chart as it goes on a slide: drawn at the slide's resolution and shape, without its title
+/// and source line, which the slide shows as text (editable, read by screen readers).
+#[derive(Debug, Clone)]
+pub struct SlideChart {
+    pub title: String,
+    pub source: String,
+    pub png: Vec<u8>,
+    pub svg: String,
+}
+
+impl SlideChart {
+    /// `spec`'s chart redrawn for a slide of `aspect`.
+    pub fn draw(data: &ChartData, spec: &ChartSpec, aspect: pptx::Aspect) -> Result<SlideChart> {
+        let mut s = spec.clone();
+        s.title = String::new();
+        s.footnote = String::new();
+        (s.width, s.height) = aspect.chart_pixels();
+        s.scale = 1.0;
+        Ok(SlideChart {
+            title: spec.title.clone(),
+            source: spec.footnote.clone(),
+            png: chart::to_png(data, &s)?,
+            svg: chart::to_svg(data, &s)?,
+        })
+    }
+
+    /// The slide showing it, with `notes` for the speaker.
+    pub fn slide(&self, title: Option<&str>, notes: Vec<String>) -> pptx::Slide {
+        pptx::Slide {
+            title: title.unwrap_or(&self.title).to_string(),
+            body: pptx::Body::Picture(pptx::Picture {
+                png: self.png.clone(),
+                svg: Some(self.svg.clone()),
+                description: self.title.clone(),
+            }),
+            source: (!self.source.is_empty()).then(|| self.source.clone()),
+            notes,
+        }
+    }
 }
 
 /// A table shown in a section, written as `tables/NAME.csv`.
@@ -98,8 +145,67 @@ impl Report {
         }
     }
 
-    /// Every file of the report but the manifest: (path relative to the report directory, bytes).
-    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+    /// Every table of the report, in order: (file stem, table).
+    pub fn tables(&self) -> Vec<(&str, &Table)> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.tables.iter().map(|t| (t.name.as_str(), &t.table)))
+            .collect()
+    }
+
+    /// The report as slides: the title slide (the narrative in its notes), a slide per chart
+    /// (its section's sentences in the notes), a slide per table short enough for one.
+    pub fn presentation(&self) -> pptx::Presentation {
+        let words = |paragraphs: &[Vec<Sentence>]| -> Vec<String> {
+            paragraphs
+                .iter()
+                .map(|p| {
+                    p.iter()
+                        .map(|x| x.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect()
+        };
+        let mut deck = pptx::Presentation {
+            title: self.title.clone(),
+            subtitle: (!self.subtitle.is_empty()).then(|| self.subtitle.clone()),
+            ..pptx::Presentation::default()
+        };
+        let sources =
+            (!self.sources.is_empty()).then(|| format!("Sources: {}.", self.sources.join("; ")));
+        for s in &self.sections {
+            let notes = words(&s.paragraphs);
+            if s.charts.iter().all(|c| c.slide.is_none()) {
+                deck.notes.extend(notes.iter().cloned());
+            }
+            for c in &s.charts {
+                if let Some(sc) = &c.slide {
+                    let mut n = vec![c.caption.clone()];
+                    n.extend(notes.iter().cloned());
+                    deck.slides.push(sc.slide(None, n));
+                }
+            }
+            for t in &s.tables {
+                if pptx::fits_a_slide(&t.table) {
+                    deck.slides.push(pptx::Slide {
+                        title: t.table.title.clone().unwrap_or_else(|| s.heading.clone()),
+                        body: pptx::Body::Table {
+                            table: t.table.clone(),
+                            currency: self.currency.clone(),
+                        },
+                        source: sources.clone(),
+                        notes: t.table.notes.clone(),
+                    });
+                }
+            }
+        }
+        deck
+    }
+
+    /// Every file of the report but the manifest: (path relative to the report directory,
+    /// bytes). `command_line` goes into the workbook's notes sheet.
+    pub fn files(&self, command_line: &[String]) -> Result<Vec<(String, Vec<u8>)>> {
         let mut out = vec![
             ("index.html".to_string(), html(self).into_bytes()),
             ("report.md".to_string(), markdown(self).into_bytes()),
@@ -116,7 +222,20 @@ impl Report {
                 ));
             }
         }
-        out
+        let about = xlsx::About {
+            title: Some(self.title.clone()),
+            sources: self.sources.clone(),
+            command_line: command_line.to_vec(),
+        };
+        out.push((
+            "tables.xlsx".to_string(),
+            xlsx::workbook(&self.tables(), &self.currency, &about)?,
+        ));
+        out.push((
+            "report.pptx".to_string(),
+            pptx::package(&self.presentation())?,
+        ));
+        Ok(out)
     }
 }
 
@@ -472,6 +591,7 @@ mod tests {
             caption: "a <b>chart</b>".into(),
             svg: "<?xml version=\"1.0\"?>\n<svg width=\"300\" height=\"200\" xmlns=\"http://www.w3.org/2000/svg\"></svg>".into(),
             png: vec![1, 2, 3],
+            slide: None,
         });
         r.sections.push(s);
         r.sections
@@ -527,6 +647,7 @@ mod tests {
             caption: format!("chart {HOSTILE}"),
             svg: "<?xml version=\"1.0\"?>\n<svg width=\"30\" height=\"20\" xmlns=\"http://www.w3.org/2000/svg\"><text x=\"1\" y=\"2\">a &amp; b</text></svg>".into(),
             png: Vec::new(),
+            slide: None,
         });
         r.sections.push(s);
         let mut notes = Section::new("notes", "Data and method notes");
@@ -721,7 +842,12 @@ mod tests {
 
     #[test]
     fn files_cover_charts_and_tables() {
-        let names: Vec<String> = sample().files().into_iter().map(|(n, _)| n).collect();
+        let names: Vec<String> = sample()
+            .files(&[])
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
         assert_eq!(
             names,
             [
@@ -729,7 +855,9 @@ mod tests {
                 "report.md",
                 "charts/trend.png",
                 "charts/trend.svg",
-                "tables/top.csv"
+                "tables/top.csv",
+                "tables.xlsx",
+                "report.pptx"
             ]
         );
     }

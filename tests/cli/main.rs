@@ -28,6 +28,8 @@ mod analysis_notes;
 mod annual_and_months;
 mod charts;
 mod report;
+// Workbooks and slide decks.
+mod decks;
 
 // Scale: the BACI fast lane of `profile` and `world`.
 mod fast_lane;
