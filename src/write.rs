@@ -104,6 +104,11 @@ where
     Ok(())
 }
 
+/// Write bytes atomically.
+pub fn bytes(path: &Path, content: &[u8]) -> Result<()> {
+    atomic(path, |f| f.write_all(content).map_err(write_err(path)))
+}
+
 /// Write text atomically.
 pub fn text(path: &Path, content: &str) -> Result<()> {
     atomic(path, |f| {
