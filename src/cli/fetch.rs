@@ -70,6 +70,13 @@ pub struct FetchArgs {
     /// Print the requests a fetch would make, and how many, without making any
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+/// How to reach the API and the cache: shared by `fetch`, `report --fetch` and `render`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Connection {
     /// Download every part again (the cache is revalidated) and name the parts that changed
     #[arg(long)]
     pub refresh: bool,
@@ -114,7 +121,9 @@ impl FetchArgs {
             monthly: self.monthly,
         }
     }
+}
 
+impl Connection {
     /// How to fetch: URL, key, cache and the politeness rules.
     pub fn options(&self) -> Result<Options> {
         if !(self.max_per_second > 0.0 && self.max_per_second.is_finite()) {
@@ -234,7 +243,7 @@ impl Drop for Bar {
 
 pub fn run(args: FetchArgs, g: &Global) -> Result<()> {
     let query = args.query(g).resolve()?;
-    let options = args.options()?;
+    let options = args.connection.options()?;
     if args.dry_run {
         let planned = fetch::plan(&query, &options)?;
         let cached = planned.iter().filter(|p| p.cached).count();
@@ -264,13 +273,27 @@ pub fn run(args: FetchArgs, g: &Global) -> Result<()> {
             "fetch needs -o FILE.csv or -o FILE.parquet (or --dry-run to see the requests)".into(),
         )
     })?;
-    fetch::check_output(&out)?;
+    let notes = fetch_into(&query, &options, args.connection.refresh, g, &out)?;
+    g.note(&notes);
+    Ok(())
+}
+
+/// Fetch `query` into `out` (CSV or Parquet) with a progress bar on a terminal; the notes to
+/// print: what was fetched and how, the download dates, revisions.
+pub fn fetch_into(
+    query: &fetch::Part,
+    options: &Options,
+    refresh: bool,
+    g: &Global,
+    out: &std::path::Path,
+) -> Result<Vec<String>> {
+    fetch::check_output(out)?;
     let fetched = {
         use std::io::IsTerminal;
         let bar = Bar::new(!g.quiet && std::io::stderr().is_terminal());
-        fetch::fetch(&query, &options, &bar)?
+        fetch::fetch(query, options, &bar)?
     };
-    fetch::write_output(&fetched, &out)?;
+    fetch::write_output(&fetched, out)?;
     let mut notes = vec![format!(
         "fetched {} rows in {} part(s) from the {}: {} from the cache, {} request(s), {} split(s) at the row cap",
         fetched.rows(),
@@ -287,7 +310,7 @@ pub fn run(args: FetchArgs, g: &Global) -> Result<()> {
             format!("downloaded between {first} and {last} (see the downloadedAt column)")
         });
     }
-    if args.refresh {
+    if refresh {
         if fetched.revised.is_empty() {
             notes.push("refresh: no part changed since it was cached".into());
         }
@@ -300,6 +323,36 @@ pub fn run(args: FetchArgs, g: &Global) -> Result<()> {
         fetched.rows(),
         out.display()
     ));
-    g.note(&notes);
-    Ok(())
+    Ok(notes)
+}
+
+/// Records fetched into a temporary folder, removed when this is dropped (and on Ctrl-C).
+pub struct TempFetch {
+    pub path: PathBuf,
+    _guard: tradestat::cleanup::Guard,
+    _dir: tempfile::TempDir,
+}
+
+/// Fetch into `comtrade.csv` in a new temporary folder, for `report --fetch` and a deck's
+/// `[data]` section; the notes are printed here.
+pub fn fetch_to_temp(query: &QueryText, connection: &Connection, g: &Global) -> Result<TempFetch> {
+    let part = query.resolve()?;
+    let options = connection.options()?;
+    let dir = tempfile::Builder::new()
+        .prefix("tradestat-fetch.")
+        .tempdir()
+        .map_err(|source| Error::Write {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+    let guard = tradestat::cleanup::register(dir.path().to_path_buf());
+    let path = dir.path().join("comtrade.csv");
+    let notes = fetch_into(&part, &options, connection.refresh, g, &path)?;
+    // The temporary file's path means nothing to the reader: the other notes do.
+    g.note(&notes[..notes.len() - 1]);
+    Ok(TempFetch {
+        path,
+        _guard: guard,
+        _dir: dir,
+    })
 }

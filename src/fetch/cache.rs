@@ -56,10 +56,24 @@ fn cache_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 }
 
 impl Cache {
-    /// Open (create) the cache directory.
+    /// Open (create) the cache directory, removing the temporary files of parts that a
+    /// killed run (SIGKILL, power loss) was writing: older than an hour, they belong to no
+    /// live run, and they were never a part.
     pub fn open(dir: &Path) -> Result<Cache> {
         let parts = dir.join("parts");
         std::fs::create_dir_all(&parts).map_err(cache_err(&parts))?;
+        if let Ok(entries) = std::fs::read_dir(&parts) {
+            let hour = std::time::Duration::from_secs(3600);
+            for e in entries.flatten() {
+                let stale = e.file_name().to_string_lossy().ends_with(".tradestat.tmp")
+                    && e.metadata()
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > hour));
+                if stale {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
         Ok(Cache {
             dir: dir.to_path_buf(),
         })
@@ -217,5 +231,29 @@ mod tests {
         assert_eq!(again.count_request("2026-12-01").unwrap(), 2);
         assert_eq!(again.requests_on("2026-12-01"), 2);
         assert_eq!(again.requests_on("2026-12-02"), 0);
+    }
+
+    #[test]
+    fn a_killed_writer_s_old_temporary_files_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let parts = dir.path().join("parts");
+        std::fs::create_dir_all(&parts).unwrap();
+        let (old, new) = (
+            parts.join(".a.json.x1.tradestat.tmp"),
+            parts.join(".b.json.x2.tradestat.tmp"),
+        );
+        std::fs::write(&old, "{").unwrap();
+        std::fs::write(&new, "{").unwrap();
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+        Cache::open(dir.path()).unwrap();
+        assert!(!old.exists());
+        // A run that is writing now keeps its file.
+        assert!(new.exists());
     }
 }

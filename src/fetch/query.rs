@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::reference::{self, Kind};
 
 /// What a user asks for, as typed on the command line or in a spec's `[data]` section.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct QueryText {
     /// Reporters: codes, ISO2/ISO3 or names.

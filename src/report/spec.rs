@@ -76,13 +76,17 @@ pub struct TableSpec {
     pub group: Option<String>,
 }
 
-/// A deck: inputs (relative to the spec file; none: the seed data), defaults, charts, tables.
+/// A deck: inputs (relative to the spec file; none: the seed data), records to fetch from the
+/// UN Comtrade API (`[data]`, read beside the inputs), defaults, charts, tables.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Deck {
     pub title: Option<String>,
     #[serde(default)]
     pub inputs: Vec<String>,
+    /// `[data]`: a fetch query (reporters, partners, years, flows, products, level,
+    /// classification, monthly), fetched through the cache before the deck is rendered.
+    pub data: Option<crate::fetch::QueryText>,
     #[serde(default)]
     pub defaults: ItemFilters,
     #[serde(default, rename = "chart")]

@@ -55,13 +55,22 @@ impl Place {
     /// `tradestat fetch` against `url` with nothing inherited, the cache in the tempdir, no
     /// rate limit to speak of and short back-offs.
     fn fetch(&self, url: &str, args: &[&str]) -> assert_cmd::Command {
+        self.command("fetch", url, args)
+    }
+
+    /// `tradestat SUBCOMMAND` with the connection options of [`Place::fetch`].
+    fn command(&self, sub: &str, url: &str, args: &[&str]) -> assert_cmd::Command {
         let mut cmd = tradestat();
         for v in CLEARED {
             cmd.env_remove(v);
         }
         std::fs::create_dir_all(self.home()).unwrap();
         cmd.env("HOME", self.home());
-        cmd.arg("fetch")
+        // Temporary folders (report --fetch's download) in the test's own place.
+        let tmp = self.dir.path().join("tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
+        cmd.env("TMPDIR", &tmp);
+        cmd.arg(sub)
             .args(["--api-url", url, "--cache-dir"])
             .arg(self.cache())
             .args(["--backoff-ms", "20", "--timeout", "5"]);
@@ -646,4 +655,126 @@ fn fetch_then_report_names_the_download_date() {
             .args(["-r", "KAZ", "-p", "MEX"]),
     );
     assert!(stdout.contains("2018"), "{stdout}");
+}
+
+#[test]
+fn report_fetch_and_a_deck_data_section_fetch_then_report() {
+    let place = Place::new();
+    let server = Server::data();
+    let dir = place.out("kaz-mex");
+    let (_, stderr) = succeeds(&mut place.command(
+        "report",
+        &server.url,
+        &[
+            "--fetch",
+            "-r",
+            "KAZ",
+            "-p",
+            "MEX",
+            "--years",
+            "2014-2018",
+            "-o",
+            dir.to_str().unwrap(),
+        ],
+    ));
+    assert!(stderr.contains("fetched 10 rows"), "{stderr}");
+    assert!(!server.requests().is_empty());
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(
+        md.contains("downloaded from the UN Comtrade API on 20"),
+        "{md}"
+    );
+    assert!(md.contains("$171K"), "{md}");
+    // Nothing of the temporary download is left behind.
+    let tmp = place.dir.path().join("tmp");
+    assert!(tmp.is_dir());
+    assert_eq!(files_under(&tmp).len(), 0, "{:?}", files_under(&tmp));
+    drop(server);
+
+    // A deck with a [data] section, rendered from the cache: no request.
+    let silent = Server::start(|_, _| Reply::Status(500, vec![], "asked".into()));
+    let spec = place.out("deck.toml");
+    std::fs::write(
+        &spec,
+        r#"title = "Kazakhstan and Mexico"
+[data]
+reporters = ["KAZ"]
+partners = ["MEX"]
+years = "2014-2018"
+
+[[table]]
+name = "summary"
+kind = "summary"
+"#,
+    )
+    .unwrap();
+    let deck = place.out("deck");
+    let (_, stderr) = succeeds(&mut place.command(
+        "render",
+        &silent.url,
+        &[spec.to_str().unwrap(), "-o", deck.to_str().unwrap()],
+    ));
+    assert_eq!(silent.requests().len(), 0, "{stderr}");
+    assert!(stderr.contains("1 from the cache"), "{stderr}");
+    let table = std::fs::read_to_string(deck.join("summary.csv")).unwrap();
+    assert!(table.contains("2014") && table.contains("2018"), "{table}");
+
+    // Without the query's reporter and years, report --fetch says what it needs.
+    let stderr = fails(&mut place.command("report", &silent.url, &["--fetch", "-p", "MEX"]));
+    assert!(stderr.contains("needs the query"), "{stderr}");
+}
+
+#[test]
+fn ctrl_c_during_report_fetch_leaves_nothing_behind() {
+    let place = Place::new();
+    let hanging = Server::start(|i, _| if i < 2 { Reply::Data } else { Reply::Hang });
+    let dir = place.out("kaz-mex");
+    let args = [
+        "--fetch",
+        "-r",
+        "KAZ",
+        "-p",
+        "MEX",
+        "--years",
+        "2014-2018",
+        "--products",
+        "TOTAL,27",
+        "--row-cap",
+        "4",
+        "-o",
+        dir.to_str().unwrap(),
+    ];
+    let cmd = place.command("report", &hanging.url, &args);
+    // assert_cmd's Command waits; a std Command with the same settings can be signalled.
+    let mut std_cmd = std::process::Command::new(cmd.get_program());
+    std_cmd.args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => std_cmd.env(k, v),
+            None => std_cmd.env_remove(k),
+        };
+    }
+    let mut child = std_cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while hanging.requests().len() < 3 && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let tmp = place.dir.path().join("tmp");
+    let entries = |d: &Path| std::fs::read_dir(d).unwrap().count();
+    assert_eq!(entries(&tmp), 1, "the download's folder is in TMPDIR");
+    // SAFETY: a plain kill(2) of our own child.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    drop(hanging);
+    assert_eq!(entries(&tmp), 0, "the download's folder is removed");
+    assert!(!dir.exists());
+    // Two parts were cached whole; the rest resumes.
+    assert_eq!(files_under(&place.cache().join("parts")).len(), 2);
 }
