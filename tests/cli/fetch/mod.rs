@@ -435,7 +435,20 @@ fn the_key_is_sent_in_a_header_and_written_nowhere() {
             f.display()
         );
     }
-    // The key also comes from the config file, and the Parquet output reads back.
+    // The Parquet output is the canonical table, read back with its download date.
+    let parquet = place.out("kaz_mex.parquet");
+    let (stdout, stderr) = succeeds(
+        tradestat()
+            .arg("summary")
+            .arg(&parquet)
+            .args(["-r", "KAZ", "-p", "MEX"]),
+    );
+    assert!(stdout.contains("$171K"), "{stdout}");
+    assert!(
+        stderr.contains("kaz_mex.parquet, downloaded from the UN Comtrade API on 20"),
+        "{stderr}"
+    );
+    // The key also comes from the config file.
     let config = place.home().join(".config/tradestat");
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(
