@@ -215,6 +215,7 @@ pub fn fetch(query: &Part, options: &Options, progress: &dyn Progress) -> Result
     while let Some(part) = todo.pop_front() {
         let request = request_path(&part, endpoint, cap);
         let cached = cache.get(&request);
+        let hit = cached.is_some() && !options.refresh;
         let entry = match cached {
             Some(c) if !options.refresh => {
                 out.from_cache += 1;
@@ -278,7 +279,7 @@ pub fn fetch(query: &Part, options: &Options, progress: &dyn Progress) -> Result
             }
             continue;
         }
-        progress.part_done(entry.data.len(), out.from_cache > 0 && !options.refresh);
+        progress.part_done(entry.data.len(), hit);
         out.parts.push(entry);
     }
     if let Some(c) = &client {
