@@ -242,7 +242,13 @@ impl Client {
                     }
                 )));
             }
-            500..=599 => return again(format!("HTTP {status} from the server")),
+            // A server error may pass; a Retry-After with it (503) says when.
+            500..=599 => {
+                return Ok(Attempt::Again {
+                    why: format!("HTTP {status} from the server"),
+                    retry_after,
+                });
+            }
             _ => {
                 return Err(Error::Api(format!(
                     "{request}: HTTP {status}{}; check the query (tradestat fetch --dry-run shows \
