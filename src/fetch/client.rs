@@ -52,7 +52,7 @@ pub struct Client {
     runtime: tokio::runtime::Runtime,
     http: reqwest::Client,
     base: String,
-    key: Option<String>,
+    key: Option<super::ApiKey>,
     rules: Politeness,
     last: Option<Instant>,
     /// Requests sent by this run (every attempt counts).
@@ -70,7 +70,7 @@ enum Attempt {
 }
 
 impl Client {
-    pub fn new(base: &str, key: Option<String>, rules: Politeness) -> Result<Client> {
+    pub fn new(base: &str, key: Option<super::ApiKey>, rules: Politeness) -> Result<Client> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -174,7 +174,7 @@ impl Client {
         let mut req = self.http.get(&url).header("Accept", "application/json");
         if let (Endpoint::Data, Some(k)) = (endpoint, &self.key) {
             // The key travels in a header only: URLs end up in caches, manifests and messages.
-            req = req.header("Ocp-Apim-Subscription-Key", k);
+            req = req.header("Ocp-Apim-Subscription-Key", k.expose());
         }
         let again = |why: String| {
             Ok(Attempt::Again {

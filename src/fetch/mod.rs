@@ -31,6 +31,36 @@ pub const KEY_VAR: &str = "COMTRADE_API_KEY";
 /// The column added to every fetched record: when its part was downloaded.
 pub const DOWNLOADED_AT: &str = "downloadedAt";
 
+/// A subscription key. Its `Debug` shows no character of it, so that no log, error or
+/// `{:?}` of the options can carry it; only [`ApiKey::expose`] gives it, to the request header.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// A key as read from the environment or the configuration file (trimmed); it must be
+    /// printable ASCII, as an HTTP header value.
+    pub fn new(key: &str, origin: &str) -> Result<ApiKey> {
+        let k = key.trim();
+        if k.is_empty() || !k.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+            return Err(Error::ApiKey(format!(
+                "the subscription key in {origin} is empty or holds spaces or characters other                  than printable ASCII; copy it again from comtradedeveloper.un.org"
+            )));
+        }
+        Ok(ApiKey(k.to_string()))
+    }
+
+    /// The key itself, for the request header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey(<hidden>)")
+    }
+}
+
 /// Which API answers: the public preview (no key, 500 rows a request) or the data API (a
 /// subscription key, 100,000 rows a request).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +115,7 @@ pub struct Options {
     /// The API's base URL ([`DEFAULT_URL`], or a local server in tests).
     pub base_url: String,
     /// The subscription key; never written anywhere.
-    pub key: Option<String>,
+    pub key: Option<ApiKey>,
     /// Use the public preview even with a key.
     pub preview: bool,
     pub cache_dir: PathBuf,
@@ -457,11 +487,11 @@ pub fn config_path() -> Option<PathBuf> {
 
 /// The subscription key: `COMTRADE_API_KEY`, else `comtrade_api_key` in the configuration
 /// file; `None` without either (the public preview is used).
-pub fn api_key() -> Result<Option<String>> {
+pub fn api_key() -> Result<Option<ApiKey>> {
     if let Some(k) = std::env::var_os(KEY_VAR) {
-        let k = k.to_string_lossy().trim().to_string();
-        if !k.is_empty() {
-            return Ok(Some(k));
+        let k = k.to_string_lossy();
+        if !k.trim().is_empty() {
+            return ApiKey::new(&k, KEY_VAR).map(Some);
         }
     }
     let Some(path) = config_path() else {
@@ -481,7 +511,9 @@ pub fn api_key() -> Result<Option<String>> {
     })?;
     match table.get("comtrade_api_key") {
         None => Ok(None),
-        Some(toml::Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
+        Some(toml::Value::String(s)) if !s.trim().is_empty() => {
+            ApiKey::new(s, &format!("{} (comtrade_api_key)", path.display())).map(Some)
+        }
         Some(_) => Err(Error::Request(format!(
             "{}: comtrade_api_key must be a non-empty string",
             path.display()
@@ -497,6 +529,19 @@ mod tests {
         let v = serde_json::json!({"refYear": year, "cmdCode": "TOTAL", "qty": null,
             "isLeaf": false, "primaryValue": value});
         v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn keys_never_show_in_debug_output_and_must_fit_a_header() {
+        let k = ApiKey::new(" abc123SECRET \n", "test").unwrap();
+        assert_eq!(k.expose(), "abc123SECRET");
+        let opts = format!("{:?}", Some(k));
+        assert!(!opts.contains("SECRET"), "{opts}");
+        let e = ApiKey::new("abc def", "COMTRADE_API_KEY")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("COMTRADE_API_KEY") && !e.contains("abc"), "{e}");
+        assert!(ApiKey::new("clé", "x").is_err());
     }
 
     #[test]

@@ -198,6 +198,22 @@ fn a_split_query_is_stitched_row_for_row_and_a_second_run_makes_no_request() {
         "{stderr}"
     );
     let first = std::fs::read(&out).unwrap();
+    // The dry run now finds every part of its plan in the cache (split parts included).
+    let mut dry = args.clone();
+    dry.push("--dry-run".into());
+    let (stdout, _) = succeeds(&mut place.fetch(&server.url, &strs(&dry)));
+    let gets: Vec<&str> = stdout.lines().filter(|l| l.starts_with("GET ")).collect();
+    assert_eq!(gets.len(), 10, "{stdout}");
+    assert!(gets.iter().all(|g| g.ends_with("(cached)")), "{stdout}");
+    assert!(
+        stdout.contains("0 request(s) to make, 10 already cached"),
+        "{stdout}"
+    );
+    assert_eq!(
+        server.requests().len(),
+        seen.len(),
+        "the dry run made a request"
+    );
 
     // Again, against a server that must not be asked anything.
     drop(server);
