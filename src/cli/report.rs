@@ -100,10 +100,33 @@ pub fn run(args: ReportArgs, g: &Global) -> Result<()> {
     };
     let _spinner = g.spinner("reading the inputs");
     let ds = load(&files, &g.load_options(Default::default())?)?.materialise()?;
-    let inputs = build::input_entries(&ds)?;
+    let mut inputs = build::input_entries(&ds)?;
     let (ds, q) = args.filters.filters().apply(ds)?;
-    let report = build::build(&ds, &q, &files)?;
-    let out = report.files();
+    // The subtitle names the inputs: the fetched records by their place in the report.
+    let shown: Vec<String> = files
+        .iter()
+        .map(|f| match &fetched {
+            Some(t) if *f == t.path.to_string_lossy() => {
+                format!("{FETCHED} (fetched from the UN Comtrade API)")
+            }
+            _ => f.clone(),
+        })
+        .collect();
+    let report = build::build(&ds, &q, &shown)?;
+    let mut out = report.files();
+    if let Some(f) = &fetched {
+        // The fetched records go into the report as data/comtrade.csv (the download folder is
+        // temporary), and the manifest names them there.
+        let bytes = std::fs::read(&f.path).map_err(|source| Error::Io {
+            path: f.path.clone(),
+            source,
+        })?;
+        let temp = f.path.display().to_string();
+        for e in inputs.iter_mut().filter(|e| e.path == temp) {
+            e.path = FETCHED.to_string();
+        }
+        out.push((FETCHED.to_string(), bytes));
+    }
     let replaced = files::write(
         &dir,
         &out,
@@ -115,6 +138,9 @@ pub fn run(args: ReportArgs, g: &Global) -> Result<()> {
     drop(fetched);
     Ok(())
 }
+
+/// Where `report --fetch` puts the fetched records in the report.
+const FETCHED: &str = "data/comtrade.csv";
 
 /// The fetch query of `report --fetch`: the report's own filters.
 fn fetch_query(f: &FilterArgs) -> Result<tradestat::fetch::QueryText> {

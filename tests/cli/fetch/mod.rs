@@ -714,6 +714,17 @@ fn report_fetch_and_a_deck_data_section_fetch_then_report() {
         "{md}"
     );
     assert!(md.contains("$171K"), "{md}");
+    // The records are in the report, and the manifest names them there.
+    let (_, rows, _) = csv_rows(&dir.join("data/comtrade.csv"));
+    assert_eq!(rows.len(), 10);
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"data/comtrade.csv\""), "{manifest}");
+    assert!(!manifest.contains("tradestat-fetch."), "{manifest}");
+    assert!(!md.contains("tradestat-fetch."), "{md}");
+    assert!(
+        md.contains("data/comtrade.csv (fetched from the UN Comtrade API)"),
+        "{md}"
+    );
     // Nothing of the temporary download is left behind.
     let tmp = place.dir.path().join("tmp");
     assert!(tmp.is_dir());
