@@ -237,6 +237,12 @@ pub fn fetch(query: &Part, options: &Options, progress: &dyn Progress) -> Result
     let endpoint = options.endpoint();
     let cap = options.cap();
     let cache = Cache::open(&options.cache_dir)?;
+    // One fetch at a time per cache: the daily count and the rate hold, and two runs never
+    // download the same part twice.
+    let lock_path = options.cache_dir.join("fetch.lock");
+    let _lock = crate::report::files::Lock::take_file(lock_path.clone(), cache.dir())?;
+    // Removed on Ctrl-C too (a lock left by SIGKILL is taken over: its process is gone).
+    let _unlock_on_interrupt = crate::cleanup::register(lock_path);
     let mut todo: VecDeque<Part> = query.plan(cap).into();
     let mut known = todo.len();
     progress.planned(known);

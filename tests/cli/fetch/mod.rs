@@ -321,6 +321,10 @@ fn a_killed_run_leaves_whole_parts_only_and_resumes() {
     while hanging.requests().len() < 5 && start.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(20));
     }
+    // A second fetch into the same cache meanwhile is refused, without a request.
+    let stderr = fails(&mut place.fetch(&hanging.url, &strs(&args)));
+    assert!(stderr.contains("another tradestat run"), "{stderr}");
+    assert_eq!(hanging.requests().len(), 5);
     // SIGKILL: no clean-up runs.
     child.kill().unwrap();
     child.wait().unwrap();
@@ -334,9 +338,12 @@ fn a_killed_run_leaves_whole_parts_only_and_resumes() {
         assert!(v["data"].is_array());
     }
 
+    // The killed run's lock is left behind, and taken over (its process is gone).
+    assert!(place.cache().join("fetch.lock").exists());
     let server = Server::data();
     let (_, stderr) = succeeds(&mut place.fetch(&server.url, &strs(&args)));
     assert_eq!(server.requests().len(), 6, "{stderr}");
+    assert!(!place.cache().join("fetch.lock").exists());
     let (columns, rows, _) = csv_rows(&out);
     assert_eq!(rows, expected_rows(&columns));
 }
@@ -815,6 +822,10 @@ fn ctrl_c_during_report_fetch_leaves_nothing_behind() {
     drop(hanging);
     assert_eq!(entries(&tmp), 0, "the download's folder is removed");
     assert!(!dir.exists());
+    assert!(
+        !place.cache().join("fetch.lock").exists(),
+        "the lock is removed"
+    );
     // Two parts were cached whole; the rest resumes.
     assert_eq!(files_under(&place.cache().join("parts")).len(), 2);
 }
