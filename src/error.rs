@@ -96,6 +96,18 @@ pub enum Error {
     /// A workbook or slide deck could not be assembled (not a problem of the data).
     #[error("cannot build the {what}: {why}")]
     Document { what: &'static str, why: String },
+    /// The UN Comtrade API could not be reached, or kept failing (after retries).
+    #[error("{0}")]
+    Network(String),
+    /// The API refused the subscription key (HTTP 401/403).
+    #[error("{0}")]
+    ApiKey(String),
+    /// A request quota is used up (the API's, or tradestat's daily cap).
+    #[error("{0}")]
+    Quota(String),
+    /// The API answered with an error message, or with something that is not its envelope.
+    #[error("{0}")]
+    Api(String),
     /// A polars operation failed; `context` says which file or step.
     #[error("{context}")]
     Polars {
@@ -119,6 +131,10 @@ impl Error {
             Error::Write { .. } => 73,
             Error::Mapping(_) | Error::Request(_) => 64,
             Error::Polars { .. } | Error::Document { .. } => 70,
+            // sysexits: service unavailable, temporary failure, permission denied.
+            Error::Network(_) | Error::Api(_) => 69,
+            Error::Quota(_) => 75,
+            Error::ApiKey(_) => 77,
             _ => 65,
         }
     }

@@ -3,13 +3,15 @@
 //!
 //! Data flows one way: files ([`read`], [`load`]) -> the canonical table ([`schema`]) -> the
 //! question ([`question`]) -> answers ([`analysis`]) -> tables, charts and reports ([`tables`],
-//! [`chart`], [`report`]). The `tradestat` binary (`src/main.rs`, `src/cli/`) only parses
+//! [`chart`], [`report`]). [`fetch`] downloads Comtrade Plus records from the UN Comtrade API
+//! into a file the readers take as it is. The `tradestat` binary (`src/main.rs`, `src/cli/`) only parses
 //! arguments and prints what these modules return.
 
 pub mod analysis;
 pub mod chart;
 pub mod cleanup;
 pub mod error;
+pub mod fetch;
 pub mod frame;
 pub mod inspect;
 pub mod load;

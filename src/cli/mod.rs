@@ -6,6 +6,7 @@ pub mod common;
 pub mod compare;
 pub mod composition;
 pub mod convert;
+pub mod fetch;
 pub mod indicators;
 pub mod inspect;
 pub mod mirror;
@@ -260,6 +261,7 @@ pub struct Inputs {
 pub enum Command {
     Inspect(inspect::InspectArgs),
     Convert(convert::ConvertArgs),
+    Fetch(fetch::FetchArgs),
     Summary(summary::SummaryArgs),
     Compare(compare::CompareArgs),
     Top(top::TopArgs),
@@ -307,6 +309,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Inspect(a)) => inspect::run(a, &cli.global),
         Some(Command::Convert(a)) => convert::run(a, &cli.global),
+        Some(Command::Fetch(a)) => fetch::run(a, &cli.global),
         Some(Command::Summary(a)) => summary::run(a, &cli.global),
         Some(Command::Compare(a)) => compare::run(a, &cli.global),
         Some(Command::Top(a)) => top::run(a, &cli.global),

@@ -117,11 +117,15 @@ fn sibling(dir: &Path, what: &str) -> PathBuf {
 
 /// One run writes a directory at a time: a lock file beside it, holding the writer's process
 /// id; a lock whose process is gone (a killed run) is taken over. Removed when dropped.
-struct Lock(PathBuf);
+pub(crate) struct Lock(PathBuf);
 
 impl Lock {
     fn take(dir: &Path) -> Result<Lock> {
-        let path = sibling(dir, "tradestat.lock");
+        Lock::take_file(sibling(dir, "tradestat.lock"), dir)
+    }
+
+    /// The lock file `path` for `dir` (`fetch` keeps its lock inside its cache).
+    pub(crate) fn take_file(path: PathBuf, dir: &Path) -> Result<Lock> {
         let io = |source| Error::Write {
             path: path.clone(),
             source,

@@ -81,7 +81,8 @@ pub struct TableSpec {
     pub notes: Option<String>,
 }
 
-/// A deck: inputs (relative to the spec file; none: the seed data), defaults, charts, tables.
+/// A deck: inputs (relative to the spec file; none: the seed data), records to fetch from the
+/// UN Comtrade API (`[data]`, read beside the inputs), defaults, charts, tables.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Deck {
@@ -100,6 +101,9 @@ pub struct Deck {
     pub slides: Option<Vec<String>>,
     #[serde(default)]
     pub inputs: Vec<String>,
+    /// `[data]`: a fetch query (reporters, partners, years, flows, products, level,
+    /// classification, monthly), fetched through the cache before the deck is rendered.
+    pub data: Option<crate::fetch::QueryText>,
     #[serde(default)]
     pub defaults: ItemFilters,
     #[serde(default, rename = "chart")]

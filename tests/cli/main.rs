@@ -52,3 +52,6 @@ mod codes_and_messages;
 // Shapes of real files: domestic flows, exporter -> importer files, a file's own categories,
 // files without a year column.
 mod data_shapes;
+
+// Getting the data: `fetch` against a local stand-in for the UN Comtrade API.
+mod fetch;

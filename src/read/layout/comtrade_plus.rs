@@ -75,9 +75,32 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
         ),
         ("reconciled", Some(f.clone())),
         ("derived", Some(f)),
-        ("source", Some(ctx.source_lit())),
+        ("source", Some(source(ctx))),
     ];
     Ok(Part { columns, checks })
+}
+
+/// The source of each row: the file, and for records written by `tradestat fetch` the day
+/// their part was downloaded (`downloadedAt`), so that reports state it and a revision
+/// between two downloads shows as two sources.
+fn source(ctx: &Context) -> Expr {
+    match ctx.col_of(&["downloadedat"]) {
+        Some(c) => {
+            let day = txt(&c).str().slice(lit(0), lit(10));
+            when(day.clone().is_null().or(day.clone().eq(lit(""))))
+                .then(ctx.source_lit())
+                .otherwise(concat_str(
+                    [
+                        ctx.source_lit(),
+                        lit(", downloaded from the UN Comtrade API on "),
+                        day,
+                    ],
+                    "",
+                    true,
+                ))
+        }
+        None => ctx.source_lit(),
+    }
 }
 
 /// The column naming one side's country (`side` is `reporter` or `partner`): `(name, true)` for
