@@ -96,20 +96,33 @@ pub fn composition(
             when(hs.clone()).then(label).otherwise(col("product_name")),
         )
     };
+    // A heading is named from the HS table in the row's edition (a leaf's own name is that of
+    // a subheading); a code as it is, by the data, else by the HS table.
+    let heading = col("product").str().head(lit(4));
+    let own_name = |code: Expr| {
+        col("product_name").fill_null(
+            when(hs.clone())
+                .then(super::products::hs_name(code, col("classification")))
+                .otherwise(lit(NULL).cast(DataType::String)),
+        )
+    };
     let (key, label): (Expr, Expr) = match group {
         GroupBy::Chapter => as_is(chapter.clone(), chapter_label(chapter)),
-        GroupBy::Heading => as_is(col("product").str().head(lit(4)), col("product_name")),
+        GroupBy::Heading => as_is(
+            heading.clone(),
+            super::products::hs_name(heading, col("classification")),
+        ),
         GroupBy::Section => {
             let (key, label) = section_of(chapter);
             as_is(key, label)
         }
-        GroupBy::Category => (col("product"), col("product_name")),
+        GroupBy::Category => (col("product"), own_name(col("product"))),
     };
     let coded = coded
         .group_by([col("year"), key.clone().alias("group")])
         .agg([
             col("value").sum().alias("value"),
-            label.first().alias("label"),
+            label.drop_nulls().first().alias("label"),
         ]);
     // Listed without a value, unless the same category has one.
     let named = named
