@@ -11,6 +11,7 @@ const COUNTRIES_CSV: &str = include_str!("../data/ref/countries.csv");
 const LEGACY_CSV: &str = include_str!("../data/ref/country_legacy.csv");
 const HS_SECTIONS_CSV: &str = include_str!("../data/ref/hs_sections.csv");
 const HS_CHAPTERS_CSV: &str = include_str!("../data/ref/hs_chapters.csv");
+const CATEGORIES_CSV: &str = include_str!("../data/ref/categories.csv");
 /// Gzip of `code,editions,name` (1.2 MB of text, 170 KB compressed).
 const HS_NAMES_GZ: &[u8] = include_bytes!("../data/ref/hs_names.csv.gz");
 
@@ -587,6 +588,52 @@ pub fn hs_names() -> &'static HsNames {
     TABLE.get_or_init(|| HsNames::parse(HS_NAMES_GZ))
 }
 
+/// How close a category's HS codes are to its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// The words are those of one HS heading ("lead ores" is 2607).
+    Exact,
+    /// The words span several headings or chapters; the codes are tradestat's reading.
+    Broad,
+}
+
+/// A product category a source names in words (`data/ref/categories.csv`), read as HS codes.
+#[derive(Debug, Clone)]
+pub struct Category {
+    /// The category's code in the data (`metal-pipes`).
+    pub code: String,
+    /// HS headings or chapters (`7304`, `16`).
+    pub hs: Vec<String>,
+    pub reading: Reading,
+    /// Why these codes, in one line.
+    pub why: String,
+}
+
+/// The categories the seed documents name, by code.
+pub fn categories() -> &'static HashMap<String, Category> {
+    static TABLE: OnceLock<HashMap<String, Category>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        csv::Reader::from_reader(CATEGORIES_CSV.as_bytes())
+            .records()
+            .map(|r| {
+                // The table is ours, written and checked by tools/build_categories.py.
+                let r = r.expect("data/ref/categories.csv is valid CSV");
+                let c = Category {
+                    code: r[0].to_string(),
+                    hs: r[1].split('|').map(str::to_string).collect(),
+                    reading: if &r[2] == "exact" {
+                        Reading::Exact
+                    } else {
+                        Reading::Broad
+                    },
+                    why: r[3].to_string(),
+                };
+                (c.code.clone(), c)
+            })
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -710,5 +757,30 @@ mod tests {
         let (keys, names) = n.keyed();
         assert_eq!(keys.len(), names.len());
         assert!(keys.contains(&"H6:851713".to_string()));
+    }
+
+    #[test]
+    fn seed_categories_are_read_as_hs_codes() {
+        let seed = crate::load::SEED_CSV;
+        let mut seen = std::collections::HashSet::new();
+        for r in csv::Reader::from_reader(seed.as_bytes()).records() {
+            let r = r.unwrap();
+            if &r[8] != "custom" || &r[5] == "TOTAL" {
+                continue;
+            }
+            seen.insert(r[5].to_string());
+            let c = categories()
+                .get(&r[5])
+                .expect("every seed category is read");
+            for code in &c.hs {
+                // Every code is a chapter or heading that HS2012, HS2017 and HS2022 name.
+                for ed in ["H4", "H5", "H6"] {
+                    assert!(hs_names().name(code, ed).is_some(), "{code} in {ed}");
+                }
+            }
+            assert!(c.reading == Reading::Broad || c.hs.len() == 1);
+        }
+        assert_eq!(seen.len(), categories().len());
+        assert_eq!(categories()["lead-ores"].hs, ["2607"]);
     }
 }

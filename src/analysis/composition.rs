@@ -242,3 +242,32 @@ pub(crate) fn section_of(chapter: Expr) -> (Expr, Expr) {
     };
     (map(roman), map(label))
 }
+
+/// The product categories the sources name, without values (press releases, the seed
+/// documents: "Kazakhstan mostly imports metal pipes, ..."), for the reporter's trade with
+/// `partners`: one row per category as its source states it (either side may be the
+/// declarer: Mexico's exports to Kazakhstan are Kazakhstan's imports), in the source's order
+/// within a year. Columns year, reporter, partner, flow, product, product_name, source.
+pub fn named_categories(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame {
+    let d = directions(reporter, partners);
+    let m = mirror(reporter, partners);
+    lf.filter(
+        col("product_level")
+            .is_null()
+            .and(col("value").is_null())
+            .and(d.exports.or(d.imports).or(m.exports).or(m.imports)),
+    )
+    .select([
+        col("year"),
+        col("reporter"),
+        col("partner"),
+        col("flow"),
+        col("product"),
+        col("product_name"),
+        col("source"),
+    ])
+    .sort(
+        ["year"],
+        SortMultipleOptions::default().with_maintain_order(true),
+    )
+}

@@ -75,3 +75,77 @@ fn names_follow_the_edition_of_each_file() {
     let rows = json_rows(&["composition", file.to_str().unwrap(), "--group", "heading"]);
     assert_eq!(text(&rows[0], "label"), heading);
 }
+
+/// The seed report's "What is traded": every category the seed documents name, in their words,
+/// under the flow and year its source states, cited, with its HS codes and the sections of
+/// those codes as the HS file gives them.
+#[test]
+fn the_seed_report_says_what_is_traded() {
+    let tmp = tempfile::tempdir().unwrap();
+    succeeds(tradestat().current_dir(tmp.path()).args(["report", "-q"]));
+    let dir = tmp.path().join("report");
+    // The categories of data/seed.csv, read here as plain CSV.
+    let seed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/seed.csv")).unwrap();
+    let named: Vec<(String, String, String, String)> = csv::Reader::from_reader(seed.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| r[7].is_empty() && r[9].is_empty())
+        .map(|r| (r[0].into(), r[2].into(), r[4].into(), r[6].into()))
+        .collect();
+    assert_eq!(named.len(), 17);
+    // Chapter -> section, from the committed excerpt of the HS file (every chapter is in it).
+    let hs = std::fs::read_to_string(excerpt("harmonized-system/harmonized-system.csv")).unwrap();
+    let section: HashMap<String, String> = csv::Reader::from_reader(hs.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[4] == "2")
+        .map(|r| (r[1].to_string(), r[0].to_string()))
+        .collect();
+    let table = std::fs::read_to_string(dir.join("tables/what-is-traded.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(table.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(rows.len(), named.len(), "{table}");
+    for (row, (year, reporter, flow, name)) in rows.iter().zip(&named) {
+        assert_eq!(&row[0], year);
+        assert_eq!(&row[2], name);
+        let stated = match (reporter.as_str(), flow.as_str()) {
+            ("KAZ", "import") => "Kazakhstan's imports from Mexico",
+            ("MEX", "export") => "Mexico's exports to Kazakhstan",
+            other => panic!("unexpected {other:?}"),
+        };
+        assert_eq!(&row[1], stated);
+        // Every code's section, as the HS file files its chapter, is listed.
+        let codes: Vec<&str> = row[3].split(", ").collect();
+        assert!(!codes.is_empty() && codes.iter().all(|c| c.len() == 2 || c.len() == 4));
+        for c in codes {
+            let roman = &section[&c[..2]];
+            assert!(
+                row[4]
+                    .split("; ")
+                    .any(|s| s.split(' ').next() == Some(roman)),
+                "{name}: {c} is in section {roman}, table says {}",
+                &row[4]
+            );
+        }
+    }
+    // The words are cited to the document they come from.
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    let sentence = md
+        .lines()
+        .find(|l| l.contains("goods in Mexico's exports to Kazakhstan in 2018"))
+        .expect("a sentence on 2018");
+    assert!(sentence.contains("tractors") && sentence.contains("chemical products"));
+    let note = sentence
+        .split("chemical products.[^")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .expect("a footnote after the list");
+    let footnote = md
+        .lines()
+        .find(|l| l.starts_with(&format!("[^{note}]:")))
+        .expect("the footnote");
+    assert!(footnote.contains("000_f17b33383c21b252.txt"), "{footnote}");
+}

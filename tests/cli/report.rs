@@ -10,13 +10,14 @@ use crate::common::*;
 
 const SEED_SENTENCE: &str = "Trade turnover between Kazakhstan and Mexico fell from $121.4 million in 2014 to $23.0 million in 2018 (-81.1%).";
 const SEED_FILES: [&str; 2] = ["000_f17b33383c21b252.txt", "001_df4cecdcb924529d.txt"];
-const HEADINGS: [&str; 10] = [
+const HEADINGS: [&str; 11] = [
     "Key figures",
     "Narrative",
     "Trend",
     "Flows and balance",
     "Composition",
     "Top products",
+    "What is traded",
     "Partner ranking",
     "Mirror comparison",
     "Indicators",
@@ -91,6 +92,7 @@ fn seed_report_states_the_figures_and_cites_the_seed_files() {
             "Narrative",
             "Trend",
             "Flows and balance",
+            "What is traded",
             "Data and method notes"
         ]
     );
