@@ -11,6 +11,9 @@ const COUNTRIES_CSV: &str = include_str!("../data/ref/countries.csv");
 const LEGACY_CSV: &str = include_str!("../data/ref/country_legacy.csv");
 const HS_SECTIONS_CSV: &str = include_str!("../data/ref/hs_sections.csv");
 const HS_CHAPTERS_CSV: &str = include_str!("../data/ref/hs_chapters.csv");
+/// Gzip of `code,editions,bec,how`: HS codes of every edition in BEC Rev.4 categories.
+const HS_BEC_GZ: &[u8] = include_bytes!("../data/ref/hs_bec.csv.gz");
+const BEC_CSV: &str = include_str!("../data/ref/bec.csv");
 const CATEGORIES_CSV: &str = include_str!("../data/ref/categories.csv");
 /// Gzip of `code,editions,name` (1.2 MB of text, 170 KB compressed).
 const HS_NAMES_GZ: &[u8] = include_bytes!("../data/ref/hs_names.csv.gz");
@@ -522,11 +525,7 @@ pub struct HsNames {
 
 impl HsNames {
     fn parse(gz: &[u8]) -> HsNames {
-        use std::io::Read;
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(gz)
-            .read_to_string(&mut text)
-            .expect("data/ref/hs_names.csv.gz is gzip of UTF-8 text");
+        let text = gunzip(gz, "data/ref/hs_names.csv.gz");
         let mut by_edition = vec![HashMap::new(); HS_EDITIONS.len()];
         let mut names = Vec::new();
         for r in csv::Reader::from_reader(text.as_bytes()).records() {
@@ -586,6 +585,158 @@ impl HsNames {
 pub fn hs_names() -> &'static HsNames {
     static TABLE: OnceLock<HsNames> = OnceLock::new();
     TABLE.get_or_init(|| HsNames::parse(HS_NAMES_GZ))
+}
+
+/// Text of a gzip-compressed table of ours.
+fn gunzip(gz: &[u8], what: &str) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_string(&mut text)
+        .unwrap_or_else(|e| panic!("{what} is gzip of UTF-8 text: {e}"));
+    text
+}
+
+/// The end-use classes of the System of National Accounts, as BEC Rev.4 assigns its basic
+/// categories to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndUse {
+    Capital,
+    Intermediate,
+    Consumption,
+}
+
+impl EndUse {
+    /// The key of the class in tables (`capital`).
+    pub fn key(self) -> &'static str {
+        match self {
+            EndUse::Capital => "capital",
+            EndUse::Intermediate => "intermediate",
+            EndUse::Consumption => "consumption",
+        }
+    }
+}
+
+/// One category of BEC Rev.4.
+#[derive(Debug, Clone)]
+pub struct BecCategory {
+    /// 1 to 3 digits (`41`, `521`).
+    pub code: String,
+    pub description: String,
+    /// The class BEC assigns it to; `None` for categories it assigns to none (passenger cars
+    /// 51, motor spirit 321, goods n.e.s. 7) and for the upper levels.
+    pub end_use: Option<EndUse>,
+}
+
+/// The HS codes of every edition in BEC Rev.4 categories (`data/ref/hs_bec.csv.gz`, from the
+/// UNSD correlation tables; see `data/ref/README.md`), and the categories (`data/ref/bec.csv`).
+#[derive(Debug)]
+pub struct Bec {
+    pub categories: Vec<BecCategory>,
+    /// Per edition (index of [`HS_EDITIONS`]): code -> its BEC categories.
+    by_edition: Vec<HashMap<String, Vec<String>>>,
+}
+
+/// What a code's BEC categories say about a grouping: one group, several, or none known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BecGroup {
+    One(String),
+    /// The code is correlated with categories in different groups.
+    Several,
+}
+
+impl Bec {
+    fn parse() -> Bec {
+        let categories = csv::Reader::from_reader(BEC_CSV.as_bytes())
+            .records()
+            .map(|r| {
+                let r = r.expect("data/ref/bec.csv is valid CSV");
+                BecCategory {
+                    code: r[0].to_string(),
+                    description: r[1].to_string(),
+                    end_use: match &r[4] {
+                        "capital" => Some(EndUse::Capital),
+                        "intermediate" => Some(EndUse::Intermediate),
+                        "consumption" => Some(EndUse::Consumption),
+                        _ => None,
+                    },
+                }
+            })
+            .collect();
+        let text = gunzip(HS_BEC_GZ, "data/ref/hs_bec.csv.gz");
+        let mut by_edition = vec![HashMap::new(); HS_EDITIONS.len()];
+        for r in csv::Reader::from_reader(text.as_bytes()).records() {
+            // The table is ours, written and checked by tools/build_bec.py.
+            let r = r.expect("data/ref/hs_bec.csv.gz is valid CSV");
+            let bec: Vec<String> = r[2].split('|').map(str::to_string).collect();
+            for e in r[1].bytes() {
+                by_edition[usize::from(e - b'0')].insert(r[0].to_string(), bec.clone());
+            }
+        }
+        Bec {
+            categories,
+            by_edition,
+        }
+    }
+
+    /// The BEC categories of `code` in edition `edition` (index of [`HS_EDITIONS`]).
+    pub fn of(&self, code: &str, edition: usize) -> Option<&[String]> {
+        self.by_edition.get(edition)?.get(code).map(Vec::as_slice)
+    }
+
+    pub fn category(&self, code: &str) -> Option<&BecCategory> {
+        self.categories.iter().find(|c| c.code == code)
+    }
+
+    /// The BEC top-level category (`1` to `7`) of a set of categories.
+    pub fn top_level(bec: &[String]) -> BecGroup {
+        one_of(bec.iter().map(|b| b[..1].to_string()))
+    }
+
+    /// The end-use class (its key, or `unassigned`) of a set of categories.
+    pub fn end_use(&self, bec: &[String]) -> BecGroup {
+        one_of(bec.iter().map(|b| {
+            self.category(b)
+                .and_then(|c| c.end_use)
+                .map_or("unassigned", EndUse::key)
+                .to_string()
+        }))
+    }
+
+    /// For a lookup in a frame: keys `H3:870323` and, per key, the BEC top-level group and the
+    /// end-use group (`several` where the categories disagree).
+    pub fn keyed(&self) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let word = |g: BecGroup| match g {
+            BecGroup::One(k) => k,
+            BecGroup::Several => "several".to_string(),
+        };
+        let (mut keys, mut top, mut uses) = (Vec::new(), Vec::new(), Vec::new());
+        for (e, codes) in self.by_edition.iter().enumerate() {
+            for (code, bec) in codes {
+                keys.push(format!("{}:{code}", HS_EDITIONS[e]));
+                top.push(word(Bec::top_level(bec)));
+                uses.push(word(self.end_use(bec)));
+            }
+        }
+        (keys, top, uses)
+    }
+}
+
+fn one_of(mut items: impl Iterator<Item = String>) -> BecGroup {
+    let Some(first) = items.next() else {
+        return BecGroup::Several;
+    };
+    if items.all(|i| i == first) {
+        BecGroup::One(first)
+    } else {
+        BecGroup::Several
+    }
+}
+
+/// The BEC tables, decompressed and parsed on first use.
+pub fn bec() -> &'static Bec {
+    static TABLE: OnceLock<Bec> = OnceLock::new();
+    TABLE.get_or_init(Bec::parse)
 }
 
 /// How close a category's HS codes are to its words.
@@ -782,5 +933,34 @@ mod tests {
         }
         assert_eq!(seen.len(), categories().len());
         assert_eq!(categories()["lead-ores"].hs, ["2607"]);
+    }
+
+    #[test]
+    fn bec_follows_the_unsd_tables_and_end_uses() {
+        let b = bec();
+        assert_eq!(b.categories.len(), 29);
+        // HS2017 870323 (cars) is BEC 51, passenger motor cars: BEC assigns it no end use.
+        assert_eq!(b.of("870323", 5).unwrap(), ["51"]);
+        assert_eq!(
+            b.end_use(&["51".into()]),
+            BecGroup::One("unassigned".into())
+        );
+        assert_eq!(b.end_use(&["41".into()]), BecGroup::One("capital".into()));
+        assert_eq!(
+            b.end_use(&["41".into(), "521".into()]),
+            BecGroup::One("capital".into())
+        );
+        assert_eq!(b.end_use(&["41".into(), "42".into()]), BecGroup::Several);
+        assert_eq!(
+            Bec::top_level(&["111".into(), "122".into()]),
+            BecGroup::One("1".into())
+        );
+        // Monetary gold is outside BEC's scope; HS1992 codes are derived via HS2022.
+        assert!(b.of("710820", 2).is_none());
+        assert_eq!(b.of("870323", 0).unwrap(), ["51"]);
+        // A heading rolls up its subheadings.
+        assert!(b.of("8703", 5).unwrap().contains(&"51".to_string()));
+        let (keys, top, uses) = b.keyed();
+        assert_eq!((keys.len(), keys.len()), (top.len(), uses.len()));
     }
 }

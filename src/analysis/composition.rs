@@ -16,6 +16,10 @@ pub enum GroupBy {
     Heading,
     /// The product categories named in the data (custom codes), and codes as they are.
     Category,
+    /// The 7 top-level Broad Economic Categories (BEC Rev.4) of HS codes.
+    Bec,
+    /// The end use of HS codes: capital, intermediate or consumption goods (BEC Rev.4).
+    EndUse,
 }
 
 impl std::str::FromStr for GroupBy {
@@ -27,8 +31,10 @@ impl std::str::FromStr for GroupBy {
             "chapter" | "chapters" | "hs2" => Ok(GroupBy::Chapter),
             "heading" | "headings" | "hs4" => Ok(GroupBy::Heading),
             "category" | "categories" => Ok(GroupBy::Category),
+            "bec" => Ok(GroupBy::Bec),
+            "end-use" | "enduse" | "end_use" => Ok(GroupBy::EndUse),
             _ => Err(format!(
-                "unknown group '{s}'; use section, chapter, heading or category"
+                "unknown group '{s}'; use section, chapter, heading, category, bec or end-use"
             )),
         }
     }
@@ -117,6 +123,14 @@ pub fn composition(
             as_is(key, label)
         }
         GroupBy::Category => (col("product"), own_name(col("product"))),
+        GroupBy::Bec => {
+            let (key, label) = super::products::bec_group(super::products::BecGrouping::TopLevel);
+            as_is(key, label)
+        }
+        GroupBy::EndUse => {
+            let (key, label) = super::products::bec_group(super::products::BecGrouping::EndUse);
+            as_is(key, label)
+        }
     };
     let coded = coded
         .group_by([col("year"), key.clone().alias("group")])

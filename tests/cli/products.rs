@@ -149,3 +149,122 @@ fn the_seed_report_says_what_is_traded() {
         .expect("the footnote");
     assert!(footnote.contains("000_f17b33383c21b252.txt"), "{footnote}");
 }
+
+/// The end-use classes of BEC Rev.4's basic categories (UN Statistical Papers M/53/Rev.4):
+/// what the test checks tradestat against, written from the publication.
+const CAPITAL: [&str; 2] = ["41", "521"];
+const INTERMEDIATE: [&str; 8] = ["111", "121", "21", "22", "31", "322", "42", "53"];
+const CONSUMPTION: [&str; 6] = ["112", "122", "522", "61", "62", "63"];
+
+fn end_use_of(bec: &str) -> &'static str {
+    if CAPITAL.contains(&bec) {
+        "capital"
+    } else if INTERMEDIATE.contains(&bec) {
+        "intermediate"
+    } else if CONSUMPTION.contains(&bec) {
+        "consumption"
+    } else {
+        "unassigned"
+    }
+}
+
+/// A few codes whose BEC category the UNSD HS2017 table states (spot checks of its
+/// SOURCE.txt and its lines): a capital good, a consumption good, motor spirit and cars
+/// (no end use), and monetary gold (outside BEC), with no other file needed.
+#[test]
+fn end_use_groups_hs_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    // 847130 laptops (41), 300490 medicaments (63), 271012 light oils (32), 870323 cars (51),
+    // 710820 monetary gold (outside BEC), as HS2017 rows.
+    let file = canonical(
+        dir.path(),
+        &[
+            ("847130", "H5", 500.0),
+            ("300490", "H5", 300.0),
+            ("271012", "H5", 100.0),
+            ("870323", "H5", 60.0),
+            ("710820", "H5", 40.0),
+        ],
+    );
+    let rows = json_rows(&[
+        "composition",
+        file.to_str().unwrap(),
+        "--group",
+        "end-use",
+        "--flow",
+        "exports",
+    ]);
+    let got: HashMap<&str, f64> = rows
+        .iter()
+        .map(|r| (text(r, "group"), r["value"].as_f64().unwrap()))
+        .collect();
+    let want = HashMap::from([
+        ("capital", 500.0),
+        ("consumption", 300.0),
+        ("unassigned", 160.0),
+        ("unknown", 40.0),
+    ]);
+    assert_eq!(got, want, "{rows:?}");
+    let shares: f64 = rows.iter().map(|r| r["share"].as_f64().unwrap()).sum();
+    assert!((shares - 1.0).abs() < 1e-12);
+}
+
+/// Generated rows over every HS2017 subheading of the UNSD HS2017-to-BEC table: the end-use
+/// totals equal those computed here from the table itself (a code in categories of several
+/// end uses counted as `several`), and so do the BEC top-level totals.
+#[test]
+fn end_use_totals_match_the_unsd_table() {
+    let Some(real) = real_data() else { return };
+    let table = std::fs::read_to_string(real.file("hs-concordance/hs2017_to_bec.csv")).unwrap();
+    let mut bec: HashMap<String, Vec<String>> = HashMap::new();
+    for r in csv::Reader::from_reader(table.as_bytes()).records() {
+        let r = r.unwrap();
+        bec.entry(r[0].to_string())
+            .or_default()
+            .push(r[1].to_string());
+    }
+    let mut codes: Vec<&String> = bec.keys().collect();
+    codes.sort();
+    let mut rng = Rng::new(17);
+    let mut picked: Vec<(&str, f64)> = Vec::new();
+    for c in &codes {
+        if rng.below(10) == 0 {
+            picked.push((c.as_str(), (1 + rng.below(1_000_000)) as f64));
+        }
+    }
+    assert!(picked.len() > 400);
+    let one = |groups: Vec<String>| -> String {
+        if groups.iter().all(|g| g == &groups[0]) {
+            groups[0].clone()
+        } else {
+            "several".into()
+        }
+    };
+    let mut use_want: HashMap<String, f64> = HashMap::new();
+    let mut top_want: HashMap<String, f64> = HashMap::new();
+    for (code, v) in &picked {
+        let b = &bec[*code];
+        let u = one(b.iter().map(|b| end_use_of(b).to_string()).collect());
+        let t = one(b.iter().map(|b| b[..1].to_string()).collect());
+        *use_want.entry(u).or_default() += v;
+        *top_want.entry(t).or_default() += v;
+    }
+    let rows: Vec<(&str, &str, f64)> = picked.iter().map(|(c, v)| (*c, "H5", *v)).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = canonical(dir.path(), &rows);
+    for (group, want) in [("end-use", &use_want), ("bec", &top_want)] {
+        let out = json_rows(&["composition", file.to_str().unwrap(), "--group", group]);
+        let got: HashMap<String, f64> = out
+            .iter()
+            .map(|r| (text(r, "group").to_string(), r["value"].as_f64().unwrap()))
+            .collect();
+        assert_eq!(got.len(), want.len(), "{group}: {got:?} {want:?}");
+        for (k, v) in want {
+            assert!(
+                (got[k] - v).abs() < 1e-6 * v.max(1.0),
+                "{group} {k}: {} {v}",
+                got[k]
+            );
+        }
+    }
+}
