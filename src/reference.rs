@@ -14,6 +14,9 @@ const HS_CHAPTERS_CSV: &str = include_str!("../data/ref/hs_chapters.csv");
 /// Gzip of `code,editions,bec,how`: HS codes of every edition in BEC Rev.4 categories.
 const HS_BEC_GZ: &[u8] = include_bytes!("../data/ref/hs_bec.csv.gz");
 const BEC_CSV: &str = include_str!("../data/ref/bec.csv");
+/// Gzip of `hs2022,h0,...,h5`: the UNSD correlations of every HS2022 code with the older
+/// editions, conversion target first.
+const HS_CONVERSION_GZ: &[u8] = include_bytes!("../data/ref/hs_conversion.csv.gz");
 const CATEGORIES_CSV: &str = include_str!("../data/ref/categories.csv");
 /// Gzip of `code,editions,name` (1.2 MB of text, 170 KB compressed).
 const HS_NAMES_GZ: &[u8] = include_bytes!("../data/ref/hs_names.csv.gz");
@@ -739,6 +742,137 @@ pub fn bec() -> &'static Bec {
     TABLE.get_or_init(Bec::parse)
 }
 
+/// Where a six-digit code of one edition goes in another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conversion {
+    /// One code (the same code where it did not change).
+    One(String),
+    /// Several codes: the value cannot be given to one of them.
+    Several(Vec<String>),
+    /// The code is not in the tables for its edition.
+    Unknown,
+}
+
+/// The UNSD correlation and conversion tables between HS2022 and each older edition
+/// (`data/ref/hs_conversion.csv.gz`, see `data/ref/README.md`).
+#[derive(Debug)]
+pub struct HsConversion {
+    /// Per older edition (H0..H5): HS2022 code -> its conversion target.
+    to_old: Vec<HashMap<String, String>>,
+    /// Per older edition: code -> the HS2022 codes whose conversion target it is.
+    converted_from: Vec<HashMap<String, Vec<String>>>,
+    /// Per older edition: code -> the HS2022 codes correlated with it (8549xx by their
+    /// conversion only).
+    correlated_from: Vec<HashMap<String, Vec<String>>>,
+}
+
+/// HS2022, the edition every UNSD table starts from.
+const H6: usize = 6;
+
+impl HsConversion {
+    fn parse() -> HsConversion {
+        let text = gunzip(HS_CONVERSION_GZ, "data/ref/hs_conversion.csv.gz");
+        let mut to_old = vec![HashMap::new(); H6];
+        let mut converted_from = vec![HashMap::<String, Vec<String>>::new(); H6];
+        let mut correlated_from = vec![HashMap::<String, Vec<String>>::new(); H6];
+        for r in csv::Reader::from_reader(text.as_bytes()).records() {
+            // The table is ours, written and checked by tools/build_hs_conversion.py.
+            let r = r.expect("data/ref/hs_conversion.csv.gz is valid CSV");
+            for e in 0..H6 {
+                let mut codes = r[e + 1].split('|');
+                let target = codes.next().expect("a conversion target").to_string();
+                converted_from[e]
+                    .entry(target.clone())
+                    .or_default()
+                    .push(r[0].to_string());
+                correlated_from[e]
+                    .entry(target.clone())
+                    .or_default()
+                    .push(r[0].to_string());
+                for other in codes {
+                    correlated_from[e]
+                        .entry(other.to_string())
+                        .or_default()
+                        .push(r[0].to_string());
+                }
+                to_old[e].insert(r[0].to_string(), target);
+            }
+        }
+        HsConversion {
+            to_old,
+            converted_from,
+            correlated_from,
+        }
+    }
+
+    /// Where the six-digit `code` of edition `from` goes in edition `to` (indexes of
+    /// [`HS_EDITIONS`]): through the HS2022 codes that stand for it (those UNSD converts to it,
+    /// else those it correlates with it; the code itself in HS2022), each taken to its
+    /// conversion target in `to`. One code where they agree, several where they do not.
+    pub fn convert(&self, code: &str, from: usize, to: usize) -> Conversion {
+        let via: Vec<String> = if from == H6 {
+            if self.to_old[0].contains_key(code) {
+                vec![code.to_string()]
+            } else {
+                Vec::new()
+            }
+        } else {
+            self.converted_from[from]
+                .get(code)
+                .or_else(|| self.correlated_from[from].get(code))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let mut targets: Vec<String> = via
+            .iter()
+            .map(|h| {
+                if to == H6 {
+                    h.clone()
+                } else {
+                    self.to_old[to][h].clone()
+                }
+            })
+            .collect();
+        targets.sort();
+        targets.dedup();
+        match targets.len() {
+            0 => Conversion::Unknown,
+            1 => Conversion::One(targets.remove(0)),
+            _ => Conversion::Several(targets),
+        }
+    }
+
+    /// Every code of edition `from` (H0..H6) the tables know.
+    pub fn codes(&self, from: usize) -> Vec<&str> {
+        if from == H6 {
+            self.to_old[0].keys().map(String::as_str).collect()
+        } else {
+            self.correlated_from[from]
+                .keys()
+                .map(String::as_str)
+                .collect()
+        }
+    }
+}
+
+/// The HS conversion tables, decompressed and parsed on first use.
+pub fn hs_conversion() -> &'static HsConversion {
+    static TABLE: OnceLock<HsConversion> = OnceLock::new();
+    TABLE.get_or_init(HsConversion::parse)
+}
+
+/// An HS edition as a user writes it: `H0`..`H6`, `HS1992`..`HS2022`, `HS92`..`HS22`, or the
+/// year (`2017`); its index in [`HS_EDITIONS`].
+pub fn parse_hs_edition(s: &str) -> Option<usize> {
+    let t = s.trim().to_ascii_uppercase();
+    if let Some(e) = hs_edition(&t) {
+        return Some(e);
+    }
+    let digits = t.trim_start_matches("HS");
+    const YEARS: [&str; 7] = ["1992", "1996", "2002", "2007", "2012", "2017", "2022"];
+    YEARS.iter().position(|y| *y == digits || y[2..] == *digits)
+}
+
 /// How close a category's HS codes are to its words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
@@ -962,5 +1096,28 @@ mod tests {
         assert!(b.of("8703", 5).unwrap().contains(&"51".to_string()));
         let (keys, top, uses) = b.keyed();
         assert_eq!((keys.len(), keys.len()), (top.len(), uses.len()));
+    }
+
+    #[test]
+    fn hs_codes_convert_between_editions() {
+        let c = hs_conversion();
+        let one = |s: &str| Conversion::One(s.to_string());
+        // Smartphones and other cellular phones (HS2022) were 851712 in HS2017.
+        assert_eq!(c.convert("851713", 6, 5), one("851712"));
+        assert_eq!(c.convert("851714", 6, 5), one("851712"));
+        // Back: 851712 of HS2017 is split in HS2022.
+        assert!(matches!(c.convert("851712", 5, 6), Conversion::Several(_)));
+        // Unchanged codes stay; a code of no edition is unknown.
+        assert_eq!(c.convert("870323", 5, 6), one("870323"));
+        assert_eq!(c.convert("870323", 6, 6), one("870323"));
+        assert_eq!(c.convert("999998", 5, 0), Conversion::Unknown);
+        // HS2017 to HS1992 goes through HS2022: 851712 was 852520 in HS1992.
+        assert_eq!(c.convert("851712", 5, 0), one("852520"));
+        assert!(c.codes(6).len() == 5613 && c.codes(0).len() > 5000);
+        assert_eq!(parse_hs_edition("HS17"), Some(5));
+        assert_eq!(parse_hs_edition("hs1992"), Some(0));
+        assert_eq!(parse_hs_edition("2022"), Some(6));
+        assert_eq!(parse_hs_edition("h3"), Some(3));
+        assert_eq!(parse_hs_edition("HS2000"), None);
     }
 }

@@ -103,7 +103,12 @@ impl<'a> BaciLane<'a> {
     /// The fast lane over `ds` when every input is a BACI file; `None` otherwise (the seed
     /// dataset, other layouts).
     pub fn of(ds: &'a Dataset) -> Result<Option<BaciLane<'a>>> {
-        if ds.seed || ds.files.is_empty() || ds.files.iter().any(|f| f.layout != Layout::Baci) {
+        // Harmonised HS codes are the general engine's (the lane reads BACI's own codes).
+        if ds.seed
+            || ds.files.is_empty()
+            || ds.files.iter().any(|f| f.layout != Layout::Baci)
+            || ds.options.hs_edition.is_some()
+        {
             return Ok(None);
         }
         let sources = ds

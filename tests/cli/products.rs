@@ -268,3 +268,97 @@ fn end_use_totals_match_the_unsd_table() {
         }
     }
 }
+
+/// Canonical rows of KAZ's exports to MEX: (year, code, classification, value).
+fn panel(dir: &std::path::Path, rows: &[(i32, &str, &str, f64)]) -> std::path::PathBuf {
+    let mut csv = String::from("year,reporter,partner,flow,product,classification,value\n");
+    for (year, code, cls, v) in rows {
+        csv.push_str(&format!("{year},KAZ,MEX,export,{code},{cls},{v}\n"));
+    }
+    let path = dir.join("panel.csv");
+    std::fs::write(&path, csv).unwrap();
+    path
+}
+
+/// A panel of an HS2017 year and an HS2022 year, harmonised to HS2017: the HS2022 phones
+/// (851713 smartphones, 851714 other; UNSD converts both to 851712) are one product again, the
+/// totals do not move, and to HS2022 the split code keeps its edition and is named.
+#[test]
+fn hs_editions_are_harmonised() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = panel(
+        dir.path(),
+        &[
+            (2018, "851712", "H5", 100.0),
+            (2018, "870323", "H5", 50.0),
+            (2022, "851713", "H6", 70.0),
+            (2022, "851714", "H6", 30.0),
+            (2022, "870323", "H6", 20.0),
+        ],
+    );
+    let f = file.to_str().unwrap();
+    let top = json_rows(&["top", f, "--years", "2022", "--hs-edition", "HS2017"]);
+    let got: Vec<(&str, f64)> = top
+        .iter()
+        .map(|r| (text(r, "code"), r["value"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(got, [("851712", 100.0), ("870323", 20.0)]);
+    assert!(text(&top[0], "name").starts_with("Telephones for cellular networks"));
+    let plain = json_rows(&["summary", f]);
+    let harmonised = json_rows(&["summary", f, "--hs-edition", "H5"]);
+    assert_eq!(plain, harmonised, "totals do not move");
+    // To HS2022: 851712 has several counterparts, so it keeps its code; a note names it.
+    let (_, err) = succeeds(tradestat().args(["top", f, "--years", "2018", "--hs-edition", "H6"]));
+    assert!(err.contains("no single H6 code for H5 851712"), "{err}");
+    // Chapters and headings cannot be harmonised: refused, naming them.
+    let mixed = panel(
+        dir.path(),
+        &[(2018, "8517", "H5", 1.0), (2018, "851712", "H5", 1.0)],
+    );
+    let err = fails(tradestat().args(["top", mixed.to_str().unwrap(), "--hs-edition", "H6"]));
+    assert!(err.contains("8517") && err.contains("six digits"), "{err}");
+    let err = fails(tradestat().args(["top", f, "--hs-edition", "HS2000"]));
+    assert!(err.contains("HS2000"), "{err}");
+}
+
+/// Every HS2022 code of a generated file goes, with `--hs-edition H5`, to the code UNSD's
+/// HS2022-HS2017 conversion table gives it: the values by code equal those summed here from
+/// the table.
+#[test]
+fn harmonised_codes_follow_the_unsd_conversion_table() {
+    let Some(real) = real_data() else { return };
+    let table = std::fs::read_to_string(real.file("hs-concordance/hs2022_to_hs2017.csv")).unwrap();
+    let mut conversion: Vec<(String, String)> = csv::Reader::from_reader(table.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[3] == "1")
+        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .collect();
+    conversion.sort();
+    assert_eq!(conversion.len(), 5613);
+    let mut rng = Rng::new(22);
+    let mut rows = Vec::new();
+    let mut want: HashMap<String, f64> = HashMap::new();
+    for (from, to) in &conversion {
+        if rng.below(8) == 0 {
+            let v = (1 + rng.below(1_000_000)) as f64;
+            rows.push((2022, from.as_str(), "H6", v));
+            *want.entry(to.clone()).or_default() += v;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = panel(dir.path(), &rows);
+    let out = json_rows(&[
+        "top",
+        file.to_str().unwrap(),
+        "-n",
+        "0",
+        "--hs-edition",
+        "H5",
+    ]);
+    let got: HashMap<String, f64> = out
+        .iter()
+        .map(|r| (text(r, "code").to_string(), r["value"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(got, want);
+}
