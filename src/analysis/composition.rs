@@ -53,25 +53,7 @@ pub fn composition(
     group: GroupBy,
 ) -> LazyFrame {
     let d = directions(reporter, partners);
-    let keep = match direction {
-        Direction::Exports => d.exports.clone(),
-        Direction::Imports => d.imports.clone(),
-        Direction::Turnover => d.exports.clone().or(d.imports.clone()),
-    };
-    // Named categories (press releases) may carry no value: keep them so they are listed, and
-    // take them from either side (Mexico's exports to Kazakhstan are Kazakhstan's imports).
-    let m = mirror(reporter, partners);
-    let named_keep = match direction {
-        Direction::Exports => keep.or(m.exports),
-        Direction::Imports => keep.or(m.imports),
-        Direction::Turnover => keep.or(m.exports).or(m.imports),
-    };
-    let named = lf.clone().filter(
-        col("product_level")
-            .is_null()
-            .and(col("value").is_null())
-            .and(named_keep),
-    );
+    let named = named_rows(lf.clone(), reporter, partners, direction);
     // Products with values: HS codes at their leaves, and codes without a level (categories).
     let products = leaves(usable(involving(lf, reporter, partners))).filter(
         col("product_level")
@@ -257,31 +239,46 @@ pub(crate) fn section_of(chapter: Expr) -> (Expr, Expr) {
     (map(roman), map(label))
 }
 
-/// The product categories the sources name, without values (press releases, the seed
-/// documents: "Kazakhstan mostly imports metal pipes, ..."), for the reporter's trade with
-/// `partners`: one row per category as its source states it (either side may be the
-/// declarer: Mexico's exports to Kazakhstan are Kazakhstan's imports), in the source's order
-/// within a year. Columns year, reporter, partner, flow, product, product_name, source.
-pub fn named_categories(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame {
-    let d = directions(reporter, partners);
-    let m = mirror(reporter, partners);
+/// Rows of categories named without a value (press releases) in `direction` of the
+/// reporter's trade with `partners`, taken from either side (Mexico's exports to Kazakhstan
+/// are Kazakhstan's imports).
+fn named_rows(
+    lf: LazyFrame,
+    reporter: &str,
+    partners: &Partners,
+    direction: Direction,
+) -> LazyFrame {
+    let (d, m) = (directions(reporter, partners), mirror(reporter, partners));
+    let keep = match direction {
+        Direction::Exports => d.exports.or(m.exports),
+        Direction::Imports => d.imports.or(m.imports),
+        Direction::Turnover => d.exports.or(d.imports).or(m.exports).or(m.imports),
+    };
     lf.filter(
         col("product_level")
             .is_null()
             .and(col("value").is_null())
-            .and(d.exports.or(d.imports).or(m.exports).or(m.imports)),
+            .and(keep),
     )
-    .select([
-        col("year"),
-        col("reporter"),
-        col("partner"),
-        col("flow"),
-        col("product"),
-        col("product_name"),
-        col("source"),
-    ])
-    .sort(
-        ["year"],
-        SortMultipleOptions::default().with_maintain_order(true),
-    )
+}
+
+/// The product categories the sources name, without values (press releases, the seed
+/// documents: "Kazakhstan mostly imports metal pipes, ..."), for the reporter's trade with
+/// `partners`, either way: one row per category as its source states it, in the source's
+/// order within a year. Columns year, reporter, partner, flow, product, product_name, source.
+pub fn named_categories(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame {
+    named_rows(lf, reporter, partners, Direction::Turnover)
+        .select([
+            col("year"),
+            col("reporter"),
+            col("partner"),
+            col("flow"),
+            col("product"),
+            col("product_name"),
+            col("source"),
+        ])
+        .sort(
+            ["year"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
 }

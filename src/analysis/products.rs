@@ -225,13 +225,7 @@ pub fn check_harmonisable(lf: &LazyFrame, to: usize) -> Result<()> {
 /// naming the six-digit codes that kept their edition (several codes of `to`, or not in the
 /// tables), with their rows and value.
 pub fn harmonise_notes(lf: LazyFrame, to: usize, currency: &str) -> Result<Vec<String>> {
-    let name = |e: usize| {
-        format!(
-            "{} (HS{})",
-            HS_EDITIONS[e],
-            super::products::EDITION_YEARS[e].max(1992)
-        )
-    };
+    let name = |e: usize| format!("{} (HS{})", HS_EDITIONS[e], EDITION_YEARS[e].max(1992));
     let mut notes = vec![format!(
         "HS codes harmonised to {} with the UNSD conversion tables (--hs-edition)",
         name(to)

@@ -69,12 +69,10 @@ fn drawn_words(s: &Summary, with_turnover: bool) -> String {
     if with_turnover && any(&s.turnover) {
         parts.push("turnover");
     }
-    match parts.as_slice() {
-        [] => "turnover".into(),
-        [one] => one.to_string(),
-        [a, b] => format!("{a} and {b}"),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    if parts.is_empty() {
+        return "turnover".into();
     }
+    narrative::listed(&parts.iter().map(|p| p.to_string()).collect::<Vec<_>>())
 }
 
 /// A note as a sentence: capitalised, with a full stop.
