@@ -362,6 +362,45 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
             name: "composition".into(),
             table: t,
         });
+        // HS codes by end use too (capital, intermediate, consumption goods: BEC Rev.4).
+        if !own
+            && let Some(t) = composition_table(
+                ds,
+                q,
+                shown,
+                GroupBy::EndUse,
+                format!("{} by end use: {pair}, {year}", capitalised(shown_name)),
+            )?
+        {
+            if let Some(top) = t.rows.first()
+                && let (Cell::Text(label), Cell::Num(v), Cell::Num(sh)) =
+                    (&top[2], &top[3], &top[4])
+            {
+                let cites = cite(&mut r, &[year])?;
+                narrative.push(Sentence {
+                    text: narrative::largest(
+                        &format!("end use of {shown_name}"),
+                        year,
+                        &label.to_lowercase(),
+                        *v,
+                        *sh,
+                        &cur,
+                    ),
+                    cites,
+                });
+            }
+            comp.bullets.push(
+                "End use: HS codes in the UN's Broad Economic Categories (BEC Rev.4) and the end-use \
+                 classes BEC assigns them to, through the UNSD HS-to-BEC table of each code's \
+                 edition (data/ref/hs_bec.csv.gz); a code in categories of several classes is \
+                 shown as \"several\", passenger cars, motor spirit and goods nes have none."
+                    .into(),
+            );
+            comp.tables.push(TableItem {
+                name: "composition-end-use".into(),
+                table: t,
+            });
+        }
     } else {
         skipped.push(format!(
             "no composition: no product values for {pair} in {year}"

@@ -308,6 +308,8 @@ fn baci_report_has_the_sections_the_data_supports() {
     // Turnover is known for one partner only (the data holds the exports of two countries):
     // partners are ranked by exports, and the narrative says so.
     assert!(html.contains("largest export market in 2021"), "{html}");
+    // Composition by end use, in the table and the narrative.
+    assert!(html.contains("The largest end use of"), "{html}");
     // One year: no trend chart, and the notes say why.
     assert!(html.contains("no trend chart: the trend chart needs two years or more"));
     for c in ["flows", "composition", "top-exports", "partners"] {
@@ -318,6 +320,7 @@ fn baci_report_has_the_sections_the_data_supports() {
         "key-figures",
         "summary",
         "composition",
+        "composition-end-use",
         "top-exports",
         "partners",
         "indicators",
