@@ -362,3 +362,41 @@ fn harmonised_codes_follow_the_unsd_conversion_table() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// BACI rows carry no names: both engines name a `profile`'s top products in the edition the
+/// file name states, so the same code reads differently in an HS92 and an HS17 file.
+#[test]
+fn both_engines_name_baci_products_in_the_file_edition() {
+    let dir = tempfile::tempdir().unwrap();
+    let name_in = |file: &str| -> String {
+        let path = dir.path().join(file);
+        std::fs::copy(fixture("baci_small.csv"), &path).unwrap();
+        let mut names = Vec::new();
+        for engine in [&[][..], &["--engine", "general"][..]] {
+            let (out, _) = succeeds(
+                tradestat()
+                    .arg("profile")
+                    .arg(&path)
+                    .args(["-r", "4", "-p", "ZAF", "--output", "json", "-q"])
+                    .args(engine),
+            );
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            let top = &v["top_products"][0];
+            assert_eq!(top["product"], "870323", "{v}");
+            names.push(top["name"].as_str().unwrap().to_string());
+        }
+        assert_eq!(names[0], names[1], "both engines");
+        names.remove(0)
+    };
+    let hs92 = name_in("BACI_HS92_Y2021_V202401.csv");
+    let hs17 = name_in("BACI_HS17_Y2021_V202401.csv");
+    assert_ne!(hs92, hs17);
+    assert!(hs17.contains("with only spark-ignition"), "{hs17}");
+    let table: HashMap<String, String> =
+        code_pairs(&excerpt("baci-codes/product_codes_HS92_V202401.csv"))
+            .into_iter()
+            .collect();
+    if let Some(official) = table.get("870323") {
+        assert_eq!(&hs92, official);
+    }
+}
