@@ -180,6 +180,9 @@ pub struct LoadOptions {
     /// Count domestic flows (reporter = partner) in the analyses instead of leaving them out
     /// (see [`crate::analysis::domestic`]).
     pub keep_domestic: bool,
+    /// Harmonise six-digit HS codes to this edition (an index of
+    /// [`crate::reference::HS_EDITIONS`]; see [`crate::analysis::products::harmonise`]).
+    pub hs_edition: Option<usize>,
 }
 
 /// Expand the inputs: glob patterns become the files they match, in sorted order.
@@ -295,6 +298,18 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
     };
     let fast = if typed { Some(combine(fast)?) } else { None };
     let lf = combine(text)?;
+    // HS codes of every edition read in one: after the derived rows, which keep the codes of
+    // the rows they come from.
+    let (lf, fast) = match options.hs_edition {
+        Some(to) => {
+            crate::analysis::products::check_harmonisable(&lf, to)?;
+            (
+                crate::analysis::products::harmonise(lf, to),
+                fast.map(|f| crate::analysis::products::harmonise(f, to)),
+            )
+        }
+        None => (lf, fast),
+    };
     Ok(Dataset {
         lf,
         fast,

@@ -346,3 +346,84 @@ pub fn shown_direction(
         )),
     ))
 }
+
+/// A product category a source names for the question's trade, without a value, with
+/// tradestat's reading of it as HS codes where it has one (`data/ref/categories.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedCategory {
+    pub year: i32,
+    /// The declarer as the source states it (Mexico for "Mexican exports to Kazakhstan").
+    pub reporter: String,
+    pub partner: String,
+    pub flow: String,
+    pub code: String,
+    /// The source's words ("metal pipes"); the code where it gives none.
+    pub name: String,
+    pub source: String,
+    /// HS headings or chapters, empty where tradestat has no reading of the category.
+    pub hs: Vec<String>,
+    pub reading: Option<crate::reference::Reading>,
+    /// The HS sections of `hs` (Roman numerals, in HS order, each once).
+    pub sections: Vec<String>,
+}
+
+impl NamedCategory {
+    /// The categories the sources name for the question (in its years), in the sources' order
+    /// within a year.
+    pub fn of(ds: &Dataset, q: &Question) -> Result<Vec<NamedCategory>> {
+        let df = ds.collect(
+            q.keep_years(analysis::named_categories(
+                ds.lf.clone(),
+                &q.reporter,
+                &q.partners,
+            )),
+            "the named product categories",
+        )?;
+        let text = |c: &str| -> Result<Vec<String>> {
+            Ok(strings(&df, c)?
+                .into_iter()
+                .map(Option::unwrap_or_default)
+                .collect())
+        };
+        let (reporter, partner, flow, code, name, source) = (
+            text("reporter")?,
+            text("partner")?,
+            text("flow")?,
+            text("product")?,
+            text("product_name")?,
+            text("source")?,
+        );
+        let table = hs();
+        Ok(ints(&df, "year")?
+            .into_iter()
+            .enumerate()
+            .map(|(i, y)| {
+                let read = crate::reference::categories().get(&code[i]);
+                let hs_codes = read.map(|c| c.hs.clone()).unwrap_or_default();
+                let mut sections: Vec<&crate::reference::Section> = hs_codes
+                    .iter()
+                    .filter_map(|c| table.chapter(&c[..2]))
+                    .filter_map(|ch| table.section(&ch.section))
+                    .collect();
+                sections.sort_by_key(|s| s.number);
+                sections.dedup_by_key(|s| s.number);
+                NamedCategory {
+                    year: y.unwrap_or(0) as i32,
+                    reporter: reporter[i].clone(),
+                    partner: partner[i].clone(),
+                    flow: flow[i].clone(),
+                    name: if name[i].is_empty() {
+                        code[i].clone()
+                    } else {
+                        name[i].clone()
+                    },
+                    code: code[i].clone(),
+                    source: source[i].clone(),
+                    hs: hs_codes,
+                    reading: read.map(|c| c.reading),
+                    sections: sections.iter().map(|s| s.roman.clone()).collect(),
+                }
+            })
+            .collect())
+    }
+}

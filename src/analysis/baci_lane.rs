@@ -103,7 +103,12 @@ impl<'a> BaciLane<'a> {
     /// The fast lane over `ds` when every input is a BACI file; `None` otherwise (the seed
     /// dataset, other layouts).
     pub fn of(ds: &'a Dataset) -> Result<Option<BaciLane<'a>>> {
-        if ds.seed || ds.files.is_empty() || ds.files.iter().any(|f| f.layout != Layout::Baci) {
+        // Harmonised HS codes are the general engine's (the lane reads BACI's own codes).
+        if ds.seed
+            || ds.files.is_empty()
+            || ds.files.iter().any(|f| f.layout != Layout::Baci)
+            || ds.options.hs_edition.is_some()
+        {
             return Ok(None);
         }
         let sources = ds
@@ -712,7 +717,29 @@ impl<'a> BaciLane<'a> {
         }
     }
 
-    /// Product names from the BACI product tables given (empty without them), as `name`.
+    /// The HS edition of the lane's rows: as `--classification` or the file names state it
+    /// (`BACI_HS92_...` is H0), `HS` (unknown) when the files do not agree.
+    fn classification(&self) -> String {
+        if let Some(c) = &self.ds.options.read.classification {
+            return c.clone();
+        }
+        let mut eds = self.ds.files.iter().map(|f| {
+            let name = std::path::Path::new(&f.path)
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            baci::edition_of_file_name(&name).unwrap_or(baci::CLASSIFICATION)
+        });
+        let first = eds.next().unwrap_or(baci::CLASSIFICATION);
+        if eds.all(|e| e == first) {
+            first.to_string()
+        } else {
+            baci::CLASSIFICATION.to_string()
+        }
+    }
+
+    /// Product names from the BACI product tables given, else from the HS table in the lane's
+    /// edition, as `name`.
     fn product_names(&self, top: LazyFrame) -> Result<DataFrame> {
         let (codes, names): (Vec<String>, Vec<String>) = self
             .products
@@ -727,6 +754,10 @@ impl<'a> BaciLane<'a> {
                     Some(lit(NULL).cast(DataType::String)),
                     Some(DataType::String),
                 )
+                .fill_null(crate::analysis::products::hs_name(
+                    col("product"),
+                    lit(self.classification()),
+                ))
                 .alias("name"),
         )
         .select([

@@ -16,6 +16,10 @@ pub enum GroupBy {
     Heading,
     /// The product categories named in the data (custom codes), and codes as they are.
     Category,
+    /// The 7 top-level Broad Economic Categories (BEC Rev.4) of HS codes.
+    Bec,
+    /// The end use of HS codes: capital, intermediate or consumption goods (BEC Rev.4).
+    EndUse,
 }
 
 impl std::str::FromStr for GroupBy {
@@ -27,8 +31,10 @@ impl std::str::FromStr for GroupBy {
             "chapter" | "chapters" | "hs2" => Ok(GroupBy::Chapter),
             "heading" | "headings" | "hs4" => Ok(GroupBy::Heading),
             "category" | "categories" => Ok(GroupBy::Category),
+            "bec" => Ok(GroupBy::Bec),
+            "end-use" | "enduse" | "end_use" => Ok(GroupBy::EndUse),
             _ => Err(format!(
-                "unknown group '{s}'; use section, chapter, heading or category"
+                "unknown group '{s}'; use section, chapter, heading, category, bec or end-use"
             )),
         }
     }
@@ -47,25 +53,7 @@ pub fn composition(
     group: GroupBy,
 ) -> LazyFrame {
     let d = directions(reporter, partners);
-    let keep = match direction {
-        Direction::Exports => d.exports.clone(),
-        Direction::Imports => d.imports.clone(),
-        Direction::Turnover => d.exports.clone().or(d.imports.clone()),
-    };
-    // Named categories (press releases) may carry no value: keep them so they are listed, and
-    // take them from either side (Mexico's exports to Kazakhstan are Kazakhstan's imports).
-    let m = mirror(reporter, partners);
-    let named_keep = match direction {
-        Direction::Exports => keep.or(m.exports),
-        Direction::Imports => keep.or(m.imports),
-        Direction::Turnover => keep.or(m.exports).or(m.imports),
-    };
-    let named = lf.clone().filter(
-        col("product_level")
-            .is_null()
-            .and(col("value").is_null())
-            .and(named_keep),
-    );
+    let named = named_rows(lf.clone(), reporter, partners, direction);
     // Products with values: HS codes at their leaves, and codes without a level (categories).
     let products = leaves(usable(involving(lf, reporter, partners))).filter(
         col("product_level")
@@ -96,20 +84,41 @@ pub fn composition(
             when(hs.clone()).then(label).otherwise(col("product_name")),
         )
     };
+    // A heading is named from the HS table in the row's edition (a leaf's own name is that of
+    // a subheading); a code as it is, by the data, else by the HS table.
+    let heading = col("product").str().head(lit(4));
+    let own_name = |code: Expr| {
+        col("product_name").fill_null(
+            when(hs.clone())
+                .then(super::products::hs_name(code, col("classification")))
+                .otherwise(lit(NULL).cast(DataType::String)),
+        )
+    };
     let (key, label): (Expr, Expr) = match group {
         GroupBy::Chapter => as_is(chapter.clone(), chapter_label(chapter)),
-        GroupBy::Heading => as_is(col("product").str().head(lit(4)), col("product_name")),
+        GroupBy::Heading => as_is(
+            heading.clone(),
+            super::products::hs_name(heading, col("classification")),
+        ),
         GroupBy::Section => {
             let (key, label) = section_of(chapter);
             as_is(key, label)
         }
-        GroupBy::Category => (col("product"), col("product_name")),
+        GroupBy::Category => (col("product"), own_name(col("product"))),
+        GroupBy::Bec => {
+            let (key, label) = super::products::bec_group(super::products::BecGrouping::TopLevel);
+            as_is(key, label)
+        }
+        GroupBy::EndUse => {
+            let (key, label) = super::products::bec_group(super::products::BecGrouping::EndUse);
+            as_is(key, label)
+        }
     };
     let coded = coded
         .group_by([col("year"), key.clone().alias("group")])
         .agg([
             col("value").sum().alias("value"),
-            label.first().alias("label"),
+            label.drop_nulls().first().alias("label"),
         ]);
     // Listed without a value, unless the same category has one.
     let named = named
@@ -228,4 +237,48 @@ pub(crate) fn section_of(chapter: Expr) -> (Expr, Expr) {
         )
     };
     (map(roman), map(label))
+}
+
+/// Rows of categories named without a value (press releases) in `direction` of the
+/// reporter's trade with `partners`, taken from either side (Mexico's exports to Kazakhstan
+/// are Kazakhstan's imports).
+fn named_rows(
+    lf: LazyFrame,
+    reporter: &str,
+    partners: &Partners,
+    direction: Direction,
+) -> LazyFrame {
+    let (d, m) = (directions(reporter, partners), mirror(reporter, partners));
+    let keep = match direction {
+        Direction::Exports => d.exports.or(m.exports),
+        Direction::Imports => d.imports.or(m.imports),
+        Direction::Turnover => d.exports.or(d.imports).or(m.exports).or(m.imports),
+    };
+    lf.filter(
+        col("product_level")
+            .is_null()
+            .and(col("value").is_null())
+            .and(keep),
+    )
+}
+
+/// The product categories the sources name, without values (press releases, the seed
+/// documents: "Kazakhstan mostly imports metal pipes, ..."), for the reporter's trade with
+/// `partners`, either way: one row per category as its source states it, in the source's
+/// order within a year. Columns year, reporter, partner, flow, product, product_name, source.
+pub fn named_categories(lf: LazyFrame, reporter: &str, partners: &Partners) -> LazyFrame {
+    named_rows(lf, reporter, partners, Direction::Turnover)
+        .select([
+            col("year"),
+            col("reporter"),
+            col("partner"),
+            col("flow"),
+            col("product"),
+            col("product_name"),
+            col("source"),
+        ])
+        .sort(
+            ["year"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
 }

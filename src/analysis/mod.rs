@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod door;
 pub mod indicators;
 pub mod notes;
+pub mod products;
 pub mod profile;
 mod rankings;
 mod rules;

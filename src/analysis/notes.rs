@@ -30,6 +30,13 @@ pub fn left_out_notes(ds: &Dataset) -> Result<Vec<String>> {
 pub fn question_notes(ds: &Dataset, q: &Question) -> Result<Vec<String>> {
     let mut notes = left_out_rows(ds, Some(countries_rows(q)))?;
     notes.extend(unknown_codes(ds, question_rows(ds.lf.clone(), q))?);
+    if let Some(to) = ds.options.hs_edition {
+        notes.extend(crate::analysis::products::harmonise_notes(
+            question_rows(ds.lf.clone(), q),
+            to,
+            &q.currency,
+        )?);
+    }
     Ok(notes)
 }
 

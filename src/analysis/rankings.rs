@@ -110,12 +110,19 @@ pub fn top(lf: LazyFrame, reporter: &str, partners: &Partners, ranking: Ranking)
         By::Product => "product",
         By::Partner => "counterpart",
     };
+    // A product without a name in the data is named from the HS table, in its edition.
     let ranked = rows
         .group_by([col(key).alias("code")])
         .agg([
             col("value").sum().alias("value"),
             col("product_name").drop_nulls().first().alias("name"),
+            col("classification").filter(hs_code()).first().alias("_hs"),
         ])
+        .with_column(match by {
+            By::Product => col("name").fill_null(super::products::hs_name(col("code"), col("_hs"))),
+            By::Partner => col("name"),
+        })
+        .drop(cols(["_hs"]))
         .with_column((col("value") / col("value").sum()).alias("share"))
         .sort_by_exprs(
             [col("value"), col("code")],

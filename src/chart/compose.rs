@@ -198,6 +198,8 @@ fn group_words(g: GroupBy) -> &'static str {
         GroupBy::Chapter => "HS chapter",
         GroupBy::Heading => "HS heading",
         GroupBy::Category => "product category",
+        GroupBy::Bec => "broad economic category",
+        GroupBy::EndUse => "end use",
     }
 }
 
@@ -631,6 +633,8 @@ fn composition(
                     GroupBy::Section => "HS sections",
                     GroupBy::Chapter => "HS chapters",
                     GroupBy::Heading => "HS headings",
+                    GroupBy::Bec => "broad economic categories",
+                    GroupBy::EndUse => "end uses",
                 },
                 d.unvalued
                     .iter()

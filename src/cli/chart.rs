@@ -90,7 +90,8 @@ pub struct ChartArgs {
     /// top, pareto: product code length to rank at (2, 4, 6 ...)
     #[arg(long)]
     pub level: Option<i32>,
-    /// composition, compare: product grouping: section, chapter, heading, category
+    /// composition, compare: product grouping: section, chapter, heading, category, bec,
+    /// end-use
     #[arg(long, value_parser = super::composition::parse_group)]
     pub group: Option<GroupBy>,
     /// mirror: CIF/FOB factor applied to exporter values

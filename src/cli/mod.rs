@@ -63,6 +63,10 @@ pub struct Global {
     /// Classification to record, e.g. H0 for a BACI HS92 file
     #[arg(long, global = true, value_name = "CODE")]
     pub classification: Option<String>,
+    /// Harmonise six-digit HS codes of every edition to one (H0..H6, HS1992..HS2022, HS92..HS22)
+    /// with the UNSD conversion tables, so that files of different editions compare
+    #[arg(long, global = true, value_name = "EDITION")]
+    pub hs_edition: Option<String>,
     /// Flow of every row of a file without a flow column; with exporter=/importer= mapped,
     /// export or import reads each row as that side's own declaration (left out, each row is
     /// the exporter's export and the importer's import at once)
@@ -160,6 +164,18 @@ impl Global {
             encoding: self.encoding,
             validation,
             keep_domestic: self.keep_domestic,
+            hs_edition: self
+                .hs_edition
+                .as_deref()
+                .map(|e| {
+                    tradestat::reference::parse_hs_edition(e).ok_or_else(|| {
+                        Error::Request(format!(
+                            "--hs-edition {e}: expected an HS edition, H0..H6 or HS1992, HS1996, \
+                             HS2002, HS2007, HS2012, HS2017, HS2022"
+                        ))
+                    })
+                })
+                .transpose()?,
         })
     }
 

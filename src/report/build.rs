@@ -2,13 +2,13 @@
 //! data loaded once: key figures, narrative, charts (PNG and SVG from one drawing), tables and
 //! notes. Sections appear only where the data supports them; what is left out is said.
 
-use crate::analysis::answers::Summary;
+use crate::analysis::answers::{NamedCategory, Summary};
 use crate::analysis::{By, Direction, GroupBy, Partners, notes};
 use crate::chart::compose::{ChartRequest, compose};
 use crate::chart::{self, Kind};
-use crate::output::Cell;
+use crate::output::{self, Cell, Table};
 use crate::question::Question;
-use crate::reference::countries;
+use crate::reference::{Reading, countries};
 use crate::report::files::{self, Entry};
 use crate::report::pptx::Aspect;
 use crate::report::{Chart, Report, Section, Sentence, SlideChart, TableItem, narrative};
@@ -75,12 +75,10 @@ fn drawn_words(s: &Summary, with_turnover: bool) -> String {
     if with_turnover && any(&s.turnover) {
         parts.push("turnover");
     }
-    match parts.as_slice() {
-        [] => "turnover".into(),
-        [one] => one.to_string(),
-        [a, b] => format!("{a} and {b}"),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    if parts.is_empty() {
+        return "turnover".into();
     }
+    narrative::listed(&parts.iter().map(|p| p.to_string()).collect::<Vec<_>>())
 }
 
 /// A note as a sentence: capitalised, with a full stop.
@@ -370,6 +368,45 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
             name: "composition".into(),
             table: t,
         });
+        // HS codes by end use too (capital, intermediate, consumption goods: BEC Rev.4).
+        if !own
+            && let Some(t) = composition_table(
+                ds,
+                q,
+                shown,
+                GroupBy::EndUse,
+                format!("{} by end use: {pair}, {year}", capitalised(shown_name)),
+            )?
+        {
+            if let Some(top) = t.rows.first()
+                && let (Cell::Text(label), Cell::Num(v), Cell::Num(sh)) =
+                    (&top[2], &top[3], &top[4])
+            {
+                let cites = cite(&mut r, &[year])?;
+                narrative.push(Sentence {
+                    text: narrative::largest(
+                        &format!("end use of {shown_name}"),
+                        year,
+                        &label.to_lowercase(),
+                        *v,
+                        *sh,
+                        &cur,
+                    ),
+                    cites,
+                });
+            }
+            comp.bullets.push(
+                "End use: HS codes in the UN's Broad Economic Categories (BEC Rev.4) and the end-use \
+                 classes BEC assigns them to, through the UNSD HS-to-BEC table of each code's \
+                 edition (data/ref/hs_bec.csv.gz); a code in categories of several classes is \
+                 shown as \"several\", passenger cars, motor spirit and goods nes have none."
+                    .into(),
+            );
+            comp.tables.push(TableItem {
+                name: "composition-end-use".into(),
+                table: t,
+            });
+        }
     } else {
         skipped.push(format!(
             "no composition: no product values for {pair} in {year}"
@@ -427,6 +464,17 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
     if top.tables.is_empty() {
         skipped.push(format!(
             "no top products: no values by product in {year} (totals are not products)"
+        ));
+    }
+
+    // What is traded: the categories the sources name, without values, with tradestat's
+    // reading of them as HS codes.
+    let traded = what_is_traded(ds, q, &mut r)?;
+    if traded.tables.is_empty() {
+        skipped.push("no \"What is traded\": the sources name no product categories".into());
+    } else if top.tables.is_empty() {
+        narrative.push(Sentence::plain(
+            "The sources name the products traded but give no value for them (see What is traded).",
         ));
     }
 
@@ -557,7 +605,7 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
     let mut narr = Section::new("narrative", "Narrative");
     narr.paragraphs.push(narrative);
     for sec in [
-        key, narr, trend, flows, comp, top, partners, mirror, indicators, notes,
+        key, narr, trend, flows, comp, top, traded, partners, mirror, indicators, notes,
     ] {
         let has = !sec.charts.is_empty()
             || !sec.tables.is_empty()
@@ -568,6 +616,119 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
         }
     }
     Ok(r)
+}
+
+/// The "What is traded" section: per year and flow as the sources state it, a sentence naming
+/// the categories (cited), one on the HS sections they belong to, and a table of the
+/// categories with their HS codes. Empty when the sources name none.
+fn what_is_traded(ds: &Dataset, q: &Question, r: &mut Report) -> Result<Section> {
+    let mut sec = Section::new("what-is-traded", "What is traded");
+    let named = NamedCategory::of(ds, q)?;
+    if named.is_empty() {
+        return Ok(sec);
+    }
+    let table = crate::reference::hs();
+    let c = countries();
+    // Groups in the order the sources give them: (year, declarer, flow, partner).
+    let mut groups: Vec<(i32, &str, &str, &str)> = Vec::new();
+    for n in &named {
+        let g = (
+            n.year,
+            n.reporter.as_str(),
+            n.flow.as_str(),
+            n.partner.as_str(),
+        );
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    let mut t = Table::new(vec![
+        ("year", output::Kind::Text),
+        ("as stated", output::Kind::Text),
+        ("category", output::Kind::Text),
+        ("hs", output::Kind::Text),
+        ("hs section", output::Kind::Text),
+        ("reading", output::Kind::Text),
+    ]);
+    t.title = Some("Product categories named by the sources, read as HS codes".into());
+    for (year, reporter, flow, partner) in groups {
+        let subject = narrative::declared(&c.name_of(reporter), flow, &c.name_of(partner));
+        let items: Vec<&NamedCategory> = named
+            .iter()
+            .filter(|n| {
+                (
+                    n.year,
+                    n.reporter.as_str(),
+                    n.flow.as_str(),
+                    n.partner.as_str(),
+                ) == (year, reporter, flow, partner)
+            })
+            .collect();
+        let mut sources: Vec<&str> = items.iter().map(|n| n.source.as_str()).collect();
+        sources.dedup();
+        let cites = sources.iter().map(|s| r.cite(s)).collect();
+        let names: Vec<String> = items.iter().map(|n| n.name.clone()).collect();
+        let mut paragraph = vec![Sentence {
+            text: narrative::named_categories(&subject, year, &names, sources.len()),
+            cites,
+        }];
+        // Categories per HS section, the most first, then in HS order.
+        let mut counts: Vec<(String, String, usize)> = Vec::new();
+        for n in &items {
+            for roman in &n.sections {
+                match counts.iter_mut().find(|c| &c.0 == roman) {
+                    Some(c) => c.2 += 1,
+                    None => counts.push((
+                        roman.clone(),
+                        table
+                            .section(roman)
+                            .map(|s| s.label.clone())
+                            .unwrap_or_default(),
+                        1,
+                    )),
+                }
+            }
+        }
+        let number = |roman: &str| table.section(roman).map_or(0, |s| s.number);
+        counts.sort_by(|a, b| b.2.cmp(&a.2).then(number(&a.0).cmp(&number(&b.0))));
+        if !counts.is_empty() {
+            paragraph.push(Sentence::plain(narrative::named_sections(&counts)));
+        }
+        sec.paragraphs.push(paragraph);
+        for n in items {
+            let sections: Vec<String> = n
+                .sections
+                .iter()
+                .map(|roman| {
+                    let label = table.section(roman).map(|s| s.label.as_str()).unwrap_or("");
+                    format!("{roman} {label}")
+                })
+                .collect();
+            t.push(vec![
+                Cell::Text(year.to_string()),
+                Cell::Text(capitalised(&subject)),
+                Cell::Text(n.name.clone()),
+                Cell::Text(n.hs.join(", ")),
+                Cell::Text(sections.join("; ")),
+                Cell::Text(match n.reading {
+                    Some(Reading::Exact) => "exact: an HS heading's words".into(),
+                    Some(Reading::Broad) => "broad: several headings or chapters".into(),
+                    None => "no reading".into(),
+                }),
+            ]);
+        }
+    }
+    sec.bullets.push(
+        "The categories are the sources' words; the sources give no value or code for them. \
+         The HS codes are tradestat's reading of the words (data/ref/categories.csv), \
+         \"exact\" where the words are those of one HS heading, \"broad\" where they span several headings or chapters."
+            .into(),
+    );
+    sec.tables.push(TableItem {
+        name: "what-is-traded".into(),
+        table: t,
+    });
+    Ok(sec)
 }
 
 /// The inputs as the manifest lists them: name and SHA-256 (the seed data: its embedded bytes),

@@ -142,6 +142,70 @@ pub fn largest(
     )
 }
 
+/// "Kazakhstan's imports from Mexico" for a flow as its source states it.
+pub fn declared(reporter: &str, flow: &str, partner: &str) -> String {
+    match flow {
+        crate::schema::flow::EXPORT => format!("{reporter}'s exports to {partner}"),
+        crate::schema::flow::IMPORT => format!("{reporter}'s imports from {partner}"),
+        other => format!("{reporter}'s {other} with {partner}"),
+    }
+}
+
+/// "a, b and c".
+pub fn listed(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// "The source names goods in Kazakhstan's imports from Mexico in 2014, without values:
+/// metal pipes, cars and lead ores." (`sources`: how many sources name them.)
+pub fn named_categories(subject: &str, year: i32, names: &[String], sources: usize) -> String {
+    format!(
+        "The {} goods in {subject} in {year}, without {}: {}.",
+        if sources == 1 {
+            "source names"
+        } else {
+            "sources name"
+        },
+        if names.len() == 1 {
+            "a value"
+        } else {
+            "values"
+        },
+        listed(names)
+    )
+}
+
+/// "Read as HS codes (tradestat's reading, in the table), they belong to 2 HS sections:
+/// Machinery & electrical equipment (XVI, 3 categories) and Base metals (XV, 1)."
+pub fn named_sections(counts: &[(String, String, usize)]) -> String {
+    let parts: Vec<String> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, (roman, label, n))| {
+            let unit = match (i, n) {
+                (0, 1) => " category",
+                (0, _) => " categories",
+                _ => "",
+            };
+            format!("{label} ({roman}, {n}{unit})")
+        })
+        .collect();
+    format!(
+        "Read as HS codes (tradestat's reading, in the table), they belong to {} HS {}: {}.",
+        counts.len(),
+        if counts.len() == 1 {
+            "section"
+        } else {
+            "sections"
+        },
+        listed(&parts)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

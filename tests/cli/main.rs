@@ -49,6 +49,10 @@ mod hostile;
 // Numbers you can cite: codes and names, messages.
 mod codes_and_messages;
 
+// Products people can read: names in every HS edition, the categories the sources name,
+// end-use groups, HS editions harmonised.
+mod products;
+
 // Shapes of real files: domestic flows, exporter -> importer files, a file's own categories,
 // files without a year column.
 mod data_shapes;

@@ -10,13 +10,14 @@ use crate::common::*;
 
 const SEED_SENTENCE: &str = "Trade turnover between Kazakhstan and Mexico fell from $121.4 million in 2014 to $23.0 million in 2018 (-81.1%).";
 const SEED_FILES: [&str; 2] = ["000_f17b33383c21b252.txt", "001_df4cecdcb924529d.txt"];
-const HEADINGS: [&str; 10] = [
+const HEADINGS: [&str; 11] = [
     "Key figures",
     "Narrative",
     "Trend",
     "Flows and balance",
     "Composition",
     "Top products",
+    "What is traded",
     "Partner ranking",
     "Mirror comparison",
     "Indicators",
@@ -91,6 +92,7 @@ fn seed_report_states_the_figures_and_cites_the_seed_files() {
             "Narrative",
             "Trend",
             "Flows and balance",
+            "What is traded",
             "Data and method notes"
         ]
     );
@@ -306,6 +308,8 @@ fn baci_report_has_the_sections_the_data_supports() {
     // Turnover is known for one partner only (the data holds the exports of two countries):
     // partners are ranked by exports, and the narrative says so.
     assert!(html.contains("largest export market in 2021"), "{html}");
+    // Composition by end use, in the table and the narrative.
+    assert!(html.contains("The largest end use of"), "{html}");
     // One year: no trend chart, and the notes say why.
     assert!(html.contains("no trend chart: the trend chart needs two years or more"));
     for c in ["flows", "composition", "top-exports", "partners"] {
@@ -316,6 +320,7 @@ fn baci_report_has_the_sections_the_data_supports() {
         "key-figures",
         "summary",
         "composition",
+        "composition-end-use",
         "top-exports",
         "partners",
         "indicators",
