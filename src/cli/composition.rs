@@ -32,7 +32,7 @@ pub struct CompositionArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
     /// Grouping: section, chapter, heading, category, bec, end-use
-    #[arg(long, default_value = "chapter", value_parser = parse_group)]
+    #[arg(long, visible_alias = "by", default_value = "chapter", value_parser = parse_group)]
     pub group: GroupBy,
     /// Direction: exports, imports or turnover
     #[arg(long = "flow", default_value = "turnover")]

@@ -64,8 +64,9 @@ pub struct Global {
     #[arg(long, global = true, value_name = "CODE")]
     pub classification: Option<String>,
     /// Harmonise six-digit HS codes of every edition to one (H0..H6, HS1992..HS2022, HS92..HS22)
-    /// with the UNSD conversion tables, so that files of different editions compare
-    #[arg(long, global = true, value_name = "EDITION")]
+    /// with the UNSD conversion tables, so that files of different editions compare (also
+    /// --hs, e.g. --hs 2017)
+    #[arg(long, global = true, value_name = "EDITION", visible_alias = "hs")]
     pub hs_edition: Option<String>,
     /// Flow of every row of a file without a flow column; with exporter=/importer= mapped,
     /// export or import reads each row as that side's own declaration (left out, each row is
