@@ -459,12 +459,19 @@ impl Dataset {
         if size <= materialise_bytes() || self.scope.is_some() {
             // The typed plan first; if its scan refuses a cell (a number with spaces around
             // it, a blank cell), the all-text plan, whose answers and errors are the reference.
-            // The streaming engine end to end: the scan, the filter on the question's rows and
-            // the canonical columns run morsel by morsel, so nothing the size of the file is
-            // held but the table itself.
+            // A scoped dataset: the streaming engine end to end, so that the scan, the filter on
+            // the question's rows and their canonical columns run block by block (measured on
+            // 1M Comtrade Plus rows, `profile -r 398 -p 484`: 1.8 s against 2.2 s). The whole
+            // table is collected by the default engine, which peaks lower (`world`: 735 MB
+            // against 870 MB, the same time).
+            let scoped = self.scope.is_some();
             let streamed = |lf: LazyFrame| {
-                lf.collect_with_engine(polars::prelude::Engine::Streaming)
-                    .map(|r| r.unwrap_single())
+                if scoped {
+                    lf.collect_with_engine(polars::prelude::Engine::Streaming)
+                        .map(|r| r.unwrap_single())
+                } else {
+                    lf.collect()
+                }
             };
             let fast = self.fast.take().and_then(|f| streamed(f).ok());
             let df = match fast {
