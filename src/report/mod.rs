@@ -239,26 +239,6 @@ impl Report {
     }
 }
 
-/// Text safe in HTML and XML content and attribute values (quoted with `"` or `'`).
-///
-/// [`html`] does not use it: maud escapes what goes into the report. Kept for callers that
-/// write HTML or XML by hand.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Text safe in Markdown prose that may be rendered as HTML: no tags, links, emphasis or code
 /// from input text.
 pub fn escape_markdown(text: &str) -> String {

@@ -13,7 +13,9 @@ use crate::common::{fails, fixture, succeeds, tradestat};
 
 /// Columns whose cells are text in every table (codes and names stay text even when they look
 /// like numbers); every other column holds numbers. `year` holds integers.
-const TEXT_COLUMNS: [&str; 18] = [
+const TEXT_COLUMNS: [&str; 23] = [
+    "as stated",
+    "category",
     "chapter",
     "code",
     "country",
@@ -22,6 +24,8 @@ const TEXT_COLUMNS: [&str; 18] = [
     "exporter",
     "flow",
     "group",
+    "hs",
+    "hs section",
     "importer",
     "indicator",
     "label",
@@ -30,6 +34,7 @@ const TEXT_COLUMNS: [&str; 18] = [
     "partner",
     "product",
     "quantity_unit",
+    "reading",
     "reporter",
     "source",
 ];
