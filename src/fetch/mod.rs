@@ -7,6 +7,7 @@
 //! politely ([`client`]), checked whole, and cached on its own ([`cache`]) with its download
 //! time. A part that comes back with as many rows as the cap may have been cut off: it is never
 //! used, but split and fetched again. The library never prints: progress goes to a [`Progress`].
+//! The data API's bulk files (whole reporter-periods, gzip) are listed and downloaded by [`bulk`].
 
 pub mod bulk;
 pub mod cache;
