@@ -32,7 +32,10 @@ Examples:
   tradestat fetch -r KAZ -p MEX --years 2014-2018 -o kaz_mex.csv
   tradestat report kaz_mex.csv -o kaz-mex/
   tradestat fetch -r Kazakhstan -p all --years 2018 --level 2 --flows exports -o kaz2018.parquet
-  tradestat fetch -r KAZ,UZB -p MEX --years 2020-2022 --products 27,2709 --monthly -o m.csv"
+  tradestat fetch -r KAZ,UZB -p MEX --years 2020-2022 --products 27,2709 --monthly -o m.csv
+  tradestat fetch --bulk -r all --years 2018 --dry-run
+  tradestat fetch --bulk -r KAZ,MEX --years 2016-2018 -o bulk/
+  tradestat summary 'bulk/*.txt.gz' -r KAZ -p MEX"
 )]
 pub struct FetchArgs {
     /// Reporter(s): Comtrade codes, ISO codes or names, comma-separated
@@ -67,9 +70,15 @@ pub struct FetchArgs {
     /// Monthly data instead of annual
     #[arg(long)]
     pub monthly: bool,
-    /// Print the requests a fetch would make, and how many, without making any
+    /// Print the requests a fetch would make, and how many, without making any (with --bulk:
+    /// the listing, fetched or cached, and the downloads it would make)
     #[arg(long)]
     pub dry_run: bool,
+    /// The data API's bulk files (every partner, flow and product of each reporter and period;
+    /// a subscription key with bulk access): -o DIR/ for one .txt.gz per file, or -o FILE.csv
+    /// (or .parquet) stitched; -r all for every reporter
+    #[arg(long)]
+    pub bulk: bool,
     #[command(flatten)]
     pub connection: Connection,
 }
@@ -242,6 +251,9 @@ impl Drop for Bar {
 }
 
 pub fn run(args: FetchArgs, g: &Global) -> Result<()> {
+    if args.bulk {
+        return run_bulk(args, g);
+    }
     let query = args.query(g).resolve()?;
     let options = args.connection.options()?;
     if args.dry_run {
@@ -355,4 +367,85 @@ pub fn fetch_to_temp(query: &QueryText, connection: &Connection, g: &Global) -> 
         _guard: guard,
         _dir: dir,
     })
+}
+
+/// `fetch --bulk`: list the bulk files, then download them into a folder or one table.
+fn run_bulk(args: FetchArgs, g: &Global) -> Result<()> {
+    use tradestat::fetch::bulk;
+    let query = bulk::BulkQuery::resolve(&args.query(g))?;
+    let options = args.connection.options()?;
+    if args.dry_run {
+        let (listing, planned) = bulk::plan(&query, &options)?;
+        let cached = planned.iter().filter(|p| p.cached).count();
+        let base = options.base_url.trim_end_matches('/');
+        let mut text = String::new();
+        for r in query.listing_requests() {
+            text.push_str(&format!("listing: GET {base}{r}\n"));
+        }
+        for p in &planned {
+            text.push_str(&format!(
+                "GET {}  {}{}\n",
+                p.url,
+                p.describe,
+                if p.cached { "  (cached)" } else { "" }
+            ));
+        }
+        text.push_str(&format!(
+            "{} file(s) listed ({} listing request(s) from the cache, {} sent): {} to download, {} already cached; nothing was downloaded\n",
+            planned.len(),
+            listing.from_cache,
+            listing.requests,
+            planned.len() - cached,
+            cached
+        ));
+        return super::Global {
+            out: None,
+            ..g.clone()
+        }
+        .emit(&text);
+    }
+    let out = g.out.clone().ok_or_else(|| {
+        Error::Request(
+            "fetch --bulk needs -o DIR/ (one file per listed file) or -o FILE.csv (stitched), \
+             or --dry-run to see the listing"
+                .into(),
+        )
+    })?;
+    bulk::check_output(&out)?;
+    let fetched = {
+        use std::io::IsTerminal;
+        let bar = Bar::new(!g.quiet && std::io::stderr().is_terminal());
+        bulk::fetch(&query, &options, &bar)?
+    };
+    bulk::write_output(&fetched, &out)?;
+    let downloaded = fetched.files.iter().filter(|f| !f.cached).count();
+    let mut notes = vec![format!(
+        "bulk: {} file(s) listed ({} listing request(s) from the cache), {} downloaded, {} from the cache, {} request(s)",
+        fetched.files.len(),
+        fetched.listing_from_cache,
+        downloaded,
+        fetched.files.len() - downloaded,
+        fetched.requests
+    )];
+    if args.connection.refresh && fetched.revised.is_empty() {
+        notes.push("refresh: no file changed since it was cached".into());
+    }
+    for r in &fetched.revised {
+        notes.push(format!("refresh: file revised: {r}"));
+    }
+    notes.push(if bulk::is_folder(&out) {
+        format!(
+            "wrote {} file(s) into {}",
+            fetched.files.len(),
+            out.display()
+        )
+    } else {
+        format!(
+            "wrote {} file(s) stitched into {}",
+            fetched.files.len(),
+            out.display()
+        )
+    });
+    g.note(&notes);
+    Ok(())
 }

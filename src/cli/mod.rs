@@ -304,6 +304,15 @@ fn check_output(cli: &Cli) -> Result<()> {
     let folder = match &cli.command {
         Some(Command::Report(_)) => Some(g.out.clone().unwrap_or_else(|| PathBuf::from("report"))),
         Some(Command::Render(_)) => g.out.clone(),
+        // `fetch --bulk -o DIR/` writes one file per listed file into a folder.
+        Some(Command::Fetch(a))
+            if a.bulk
+                && g.out
+                    .as_deref()
+                    .is_some_and(tradestat::fetch::bulk::is_folder) =>
+        {
+            g.out.clone()
+        }
         _ => None,
     };
     if let Some(dir) = folder {

@@ -60,8 +60,8 @@ pub struct Client {
 }
 
 /// What one attempt came to.
-enum Attempt {
-    Done(Answer),
+enum Attempt<T> {
+    Done(T),
     /// May pass: wait (the server's `Retry-After`, or back off) and try again.
     Again {
         why: String,
@@ -103,11 +103,47 @@ impl Client {
         cache: &Cache,
         progress: &dyn Progress,
     ) -> Result<Answer> {
+        self.with_retries(request, cache, progress, |c| c.attempt(request, endpoint))
+    }
+
+    /// GET a file (a bulk file of the data API) whole, with the rules above; `check` says
+    /// whether the bytes are the whole file (`Err(why)`: cut off or damaged, fetched again, and
+    /// after the last attempt refused with `why`).
+    pub fn get_file(
+        &mut self,
+        request: &str,
+        cache: &Cache,
+        progress: &dyn Progress,
+        check: &dyn Fn(&[u8]) -> std::result::Result<(), String>,
+    ) -> Result<Vec<u8>> {
+        self.with_retries(request, cache, progress, |c| {
+            Ok(match c.send(request, Endpoint::Data, "*/*")? {
+                Attempt::Done(body) => match check(&body) {
+                    Ok(()) => Attempt::Done(body),
+                    Err(why) => Attempt::Again {
+                        why,
+                        retry_after: None,
+                    },
+                },
+                Attempt::Again { why, retry_after } => Attempt::Again { why, retry_after },
+            })
+        })
+    }
+
+    /// Run `attempt` until it is done, an error that will not pass, or the attempts run out;
+    /// waiting out `Retry-After` or backing off between attempts.
+    fn with_retries<T>(
+        &mut self,
+        request: &str,
+        cache: &Cache,
+        progress: &dyn Progress,
+        attempt_once: impl Fn(&Self) -> Result<Attempt<T>>,
+    ) -> Result<T> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             self.before_request(cache, progress)?;
-            let why = match self.attempt(request, endpoint)? {
+            let why = match attempt_once(self)? {
                 Attempt::Done(a) => return Ok(a),
                 Attempt::Again { why, retry_after } => {
                     if attempt >= self.rules.attempts {
@@ -169,9 +205,62 @@ impl Client {
         Ok(())
     }
 
-    fn attempt(&self, request: &str, endpoint: Endpoint) -> Result<Attempt> {
+    fn attempt(&self, request: &str, endpoint: Endpoint) -> Result<Attempt<Answer>> {
+        let body = match self.send(request, endpoint, "application/json")? {
+            Attempt::Done(b) => b,
+            Attempt::Again { why, retry_after } => {
+                return Ok(Attempt::Again { why, retry_after });
+            }
+        };
+        let message = api_message(&body);
+        let again = |why: String| {
+            Ok(Attempt::Again {
+                why,
+                retry_after: None,
+            })
+        };
+        let envelope: Envelope = match serde_json::from_slice(&body) {
+            Ok(e) => e,
+            // A cut-off body does not parse: fetch it again.
+            Err(e) => return again(format!("the answer is not whole JSON ({e})")),
+        };
+        if let Some(err) = envelope
+            .error
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            return Err(Error::Api(format!(
+                "the Comtrade API answered {request} with an error: {err}; check the query \
+                 (tradestat fetch --dry-run shows the requests)"
+            )));
+        }
+        let data = envelope.data.ok_or_else(|| {
+            Error::Api(format!(
+                "{request}: the answer has no \"data\" array{}",
+                if message.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({message})")
+                }
+            ))
+        })?;
+        if let Some(count) = envelope.count
+            && count != data.len() as u64
+        {
+            return again(format!(
+                "the answer announced {count} records and held {}",
+                data.len()
+            ));
+        }
+        Ok(Attempt::Done(Answer { records: data }))
+    }
+
+    /// One GET: the body of a 200, an attempt to repeat (429, 5xx, network, a body cut off
+    /// before its Content-Length), or an error that will not pass (key, quota, 4xx).
+    fn send(&self, request: &str, endpoint: Endpoint, accept: &str) -> Result<Attempt<Vec<u8>>> {
         let url = format!("{}{request}", self.base);
-        let mut req = self.http.get(&url).header("Accept", "application/json");
+        let mut req = self.http.get(&url).header("Accept", accept);
         if let (Endpoint::Data, Some(k)) = (endpoint, &self.key) {
             // The key travels in a header only: URLs end up in caches, manifests and messages.
             req = req.header("Ocp-Apim-Subscription-Key", k.expose());
@@ -261,41 +350,7 @@ impl Client {
                 )));
             }
         }
-        let envelope: Envelope = match serde_json::from_slice(&body) {
-            Ok(e) => e,
-            // A cut-off body does not parse: fetch it again.
-            Err(e) => return again(format!("the answer is not whole JSON ({e})")),
-        };
-        if let Some(err) = envelope
-            .error
-            .as_deref()
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-        {
-            return Err(Error::Api(format!(
-                "the Comtrade API answered {request} with an error: {err}; check the query \
-                 (tradestat fetch --dry-run shows the requests)"
-            )));
-        }
-        let data = envelope.data.ok_or_else(|| {
-            Error::Api(format!(
-                "{request}: the answer has no \"data\" array{}",
-                if message.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({message})")
-                }
-            ))
-        })?;
-        if let Some(count) = envelope.count
-            && count != data.len() as u64
-        {
-            return again(format!(
-                "the answer announced {count} records and held {}",
-                data.len()
-            ));
-        }
-        Ok(Attempt::Done(Answer { records: data }))
+        Ok(Attempt::Done(body.to_vec()))
     }
 }
 

@@ -7,7 +7,9 @@
 //! politely ([`client`]), checked whole, and cached on its own ([`cache`]) with its download
 //! time. A part that comes back with as many rows as the cap may have been cut off: it is never
 //! used, but split and fetched again. The library never prints: progress goes to a [`Progress`].
+//! The data API's bulk files (whole reporter-periods, gzip) are listed and downloaded by [`bulk`].
 
+pub mod bulk;
 pub mod cache;
 pub mod client;
 pub mod query;
@@ -432,7 +434,12 @@ pub fn write_output(fetched: &Fetched, path: &Path) -> Result<()> {
                 .into(),
         ));
     }
-    let bytes = to_csv(fetched)?;
+    write_table(to_csv(fetched)?, path)
+}
+
+/// Write a table in the Comtrade Plus layout (CSV bytes) to `path`: `.csv` as it is, `.parquet`
+/// as tradestat's canonical table of it.
+fn write_table(bytes: Vec<u8>, path: &Path) -> Result<()> {
     match extension(path).as_str() {
         "csv" => crate::write::bytes(path, &bytes),
         "parquet" => {

@@ -116,8 +116,8 @@ impl QueryText {
         for r in &self.reporters {
             if r.eq_ignore_ascii_case("all") {
                 return Err(Error::Request(
-                    "--reporter all is not supported: name the reporters (the API's row cap makes \
-                     all reporters a bulk download)"
+                    "--reporter all is not supported by the data API's requests (its row cap): \
+                     name the reporters, or download the bulk files: fetch --bulk -r all"
                         .into(),
                 ));
             }

@@ -4,6 +4,7 @@
 //! bodies and dropped connections retried, capped parts split, the key written nowhere, clear
 //! errors for bad input, and `fetch` then `report` end to end.
 
+mod bulk;
 mod server;
 
 use std::path::{Path, PathBuf};

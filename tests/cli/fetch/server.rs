@@ -45,6 +45,8 @@ pub enum Reply {
     Drop,
     /// Wait (until the server stops), then answer.
     Hang,
+    /// A 200 with these bytes (a bulk file), `application/octet-stream`.
+    Bytes(Vec<u8>),
 }
 
 /// The fixture's records.
@@ -234,16 +236,21 @@ fn serve(
         serde_json::json!({"elapsedTime": "0.01 secs", "count": rows.len(), "data": rows, "error": ""})
             .to_string()
     };
+    let mut content_type = "application/json";
     let (status, headers, body, cut) = match reply {
-        Reply::Data => (200, vec![], data_body(&mut seen), None),
-        Reply::Status(code, h, b) => (code, h, b, None),
+        Reply::Bytes(b) => {
+            content_type = "application/octet-stream";
+            (200, vec![], b, None)
+        }
+        Reply::Data => (200, vec![], data_body(&mut seen).into_bytes(), None),
+        Reply::Status(code, h, b) => (code, h, b.into_bytes(), None),
         Reply::CutBody => {
             let b = data_body(&mut seen);
             let half = b[..b.len() / 2].to_string();
-            (200, vec![], half, None)
+            (200, vec![], half.into_bytes(), None)
         }
         Reply::Drop => {
-            let b = data_body(&mut seen);
+            let b = data_body(&mut seen).into_bytes();
             let half = b.len() / 2;
             (200, vec![], b, Some(half))
         }
@@ -265,17 +272,174 @@ fn serve(
         _ => "Status",
     };
     let mut out = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
     );
     for (k, v) in headers {
         out.push_str(&format!("{k}: {v}\r\n"));
     }
     out.push_str("\r\n");
-    let bytes = body.as_bytes();
+    let bytes = body.as_slice();
     let _ = stream.write_all(out.as_bytes());
     let _ = stream.write_all(&bytes[..cut.unwrap_or(bytes.len())]);
     let _ = stream.flush();
     let _ = stream.shutdown(std::net::Shutdown::Both);
     true
+}
+
+/// One bulk file the stand-in lists and serves: gzip-compressed, tab-separated, in the bulk
+/// files' columns (field names as in the API's bulk files; values made up here).
+#[derive(Debug, Clone)]
+pub struct BulkFixture {
+    /// The listing's `fileUrl`: an absolute URL on another host (the server's path is used)
+    /// or a bare id.
+    pub file_url: String,
+    /// The id the download path ends with.
+    pub id: String,
+    pub reporter: i32,
+    pub year: i32,
+    pub published: String,
+    pub gz: Vec<u8>,
+}
+
+/// The columns of a bulk file (Comtrade Plus final data, codes only).
+pub const BULK_COLUMNS: [&str; 34] = [
+    "datasetCode",
+    "typeCode",
+    "freqCode",
+    "refPeriodId",
+    "refYear",
+    "refMonth",
+    "period",
+    "reporterCode",
+    "flowCode",
+    "partnerCode",
+    "partner2Code",
+    "classificationSearchCode",
+    "classificationCode",
+    "isOriginalClassification",
+    "cmdCode",
+    "customsCode",
+    "mosCode",
+    "motCode",
+    "qtyUnitCode",
+    "qty",
+    "isQtyEstimated",
+    "altQtyUnitCode",
+    "altQty",
+    "isAltQtyEstimated",
+    "netWgt",
+    "isNetWgtEstimated",
+    "grossWgt",
+    "isGrossWgtEstimated",
+    "cifvalue",
+    "fobvalue",
+    "primaryValue",
+    "legacyEstimationFlag",
+    "isReported",
+    "isAggregate",
+];
+
+/// The text of a bulk file: `rows` of (flow, partner, cmdCode, value) for one reporter-year.
+pub fn bulk_text(reporter: i32, year: i32, rows: &[(&str, i32, &str, f64)]) -> String {
+    let mut t = BULK_COLUMNS.join("\t");
+    t.push('\n');
+    for (i, (flow, partner, cmd, value)) in rows.iter().enumerate() {
+        let cells: Vec<String> = vec![
+            format!("{year}{reporter}{i:04}"),
+            "C".into(),
+            "A".into(),
+            format!("{year}0101"),
+            year.to_string(),
+            "52".into(),
+            year.to_string(),
+            reporter.to_string(),
+            flow.to_string(),
+            partner.to_string(),
+            "0".into(),
+            "H5".into(),
+            "H5".into(),
+            "1".into(),
+            cmd.to_string(),
+            "C00".into(),
+            "0".into(),
+            "0".into(),
+            "-1".into(),
+            String::new(),
+            "0".into(),
+            "-1".into(),
+            String::new(),
+            "0".into(),
+            String::new(),
+            "0".into(),
+            String::new(),
+            "0".into(),
+            String::new(),
+            format!("{value:.1}"),
+            format!("{value:.1}"),
+            "0".into(),
+            "1".into(),
+            if *cmd == "TOTAL" { "1" } else { "0" }.into(),
+        ];
+        t.push_str(&cells.join("\t"));
+        t.push('\n');
+    }
+    t
+}
+
+pub fn gzip(text: &str) -> Vec<u8> {
+    use flate2::write::GzEncoder;
+    let mut e = GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(text.as_bytes()).unwrap();
+    e.finish().unwrap()
+}
+
+/// The bulk listing in the data API's envelope, with the fields of a listing entry, for the
+/// files matching the request's `reporterCode` and `period`.
+pub fn bulk_listing(files: &[BulkFixture], params: &BTreeMap<String, String>) -> String {
+    let listed = |name: &str, v: String| {
+        params
+            .get(name)
+            .is_none_or(|l| l.split(',').any(|x| x == v))
+    };
+    let data: Vec<Value> = files
+        .iter()
+        .filter(|f| {
+            listed("reporterCode", f.reporter.to_string()) && listed("period", f.year.to_string())
+        })
+        .map(|f| {
+            serde_json::json!({
+                "fileUrl": f.file_url,
+                "fileSize": format!("{:.2} KB", f.gz.len() as f64 / 1024.0),
+                "isOriginalClassification": true,
+                "reporterCode": f.reporter,
+                "freqCode": "A",
+                "typeCode": "C",
+                "classificationCode": "H5",
+                "refPeriodId": f.year * 10_000 + 101,
+                "period": f.year,
+                "publicationDate": f.published,
+                "partitionKey": f.reporter.to_string(),
+                "rowKey": f.id,
+                "timestamp": f.published,
+                "eTag": "W/\"x\"",
+            })
+        })
+        .collect();
+    serde_json::json!({"elapsedTime": "0.01 secs", "count": data.len(), "data": data, "error": ""})
+        .to_string()
+}
+
+/// Answer a bulk request from `files`: the listing, or the file whose id ends the path.
+pub fn bulk_reply(files: &[BulkFixture], seen: &Seen) -> Reply {
+    if seen.path.starts_with("/bulk/v1/get/") {
+        return Reply::Status(200, vec![], bulk_listing(files, &seen.params));
+    }
+    match files
+        .iter()
+        .find(|f| seen.path.ends_with(&format!("/{}", f.id)))
+    {
+        Some(f) => Reply::Bytes(f.gz.clone()),
+        None => Reply::Status(404, vec![], "{\"error\": \"no such file\"}".into()),
+    }
 }
