@@ -432,6 +432,14 @@ impl Dataset {
             None
         };
         self.lf = combine(plans.into_iter().map(|(text, _)| text).collect())?;
+        // What `load` does after combining the files (layouts that can be scoped have no
+        // derived rows): HS codes harmonised, row by row, as in the whole table.
+        if let Some(to) = self.options.hs_edition {
+            self.lf = crate::analysis::products::harmonise(self.lf, to);
+            self.fast = self
+                .fast
+                .map(|f| crate::analysis::products::harmonise(f, to));
+        }
         self.scope = Some(countries.to_vec());
         Ok(self)
     }

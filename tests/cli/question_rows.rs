@@ -37,8 +37,29 @@ fn answer(args: &[&str], file: &Path) -> (bool, String, String) {
 fn the_question_rows_answer_as_the_whole_table() {
     let dir = tempfile::tempdir().unwrap();
     let whole = canonical(dir.path());
-    let questions: [&[&str]; 13] = [
+    let questions: [&[&str]; 15] = [
         &["profile", "-r", "KAZ", "-p", "MEX"],
+        // HS codes harmonised (to HS2022 and to HS1992) in the question's rows as in all.
+        &[
+            "top",
+            "-r",
+            "KAZ",
+            "-p",
+            "MEX",
+            "-n",
+            "0",
+            "--hs-edition",
+            "H6",
+        ],
+        &[
+            "composition",
+            "-r",
+            "MEX",
+            "--group",
+            "heading",
+            "--hs",
+            "1992",
+        ],
         &["profile", "-r", "KAZ"],
         &["profile", "-r", "CHN", "-n", "0"],
         &["summary", "-r", "KAZ", "-p", "MEX"],
