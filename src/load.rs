@@ -283,33 +283,16 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
     }
     let Frames { fast, text, typed } = frames;
     let parts = text.clone();
-    // Only our own and mapped files can hold turnover records (press-release figures).
-    let derive = files
-        .iter()
-        .any(|f| matches!(f.layout, Layout::Canonical | Layout::Mapped));
-    let combine = |mut frames: Vec<LazyFrame>| -> Result<LazyFrame> {
-        let lf = if frames.len() == 1 {
-            frames.pop().expect("one frame")
-        } else {
-            concat(frames, UnionArgs::default())
-                .map_err(Error::polars("cannot combine the inputs"))?
-        };
-        Ok(if derive { derive_directions(lf) } else { lf })
+    if let Some(to) = options.hs_edition {
+        // Refused before anything is computed: codes that cannot be harmonised row by row.
+        crate::analysis::products::check_harmonisable(&combine(text.clone())?, to)?;
+    }
+    let fast = if typed {
+        Some(finish(combine(fast)?, &files, options))
+    } else {
+        None
     };
-    let fast = if typed { Some(combine(fast)?) } else { None };
-    let lf = combine(text)?;
-    // HS codes of every edition read in one: after the derived rows, which keep the codes of
-    // the rows they come from.
-    let (lf, fast) = match options.hs_edition {
-        Some(to) => {
-            crate::analysis::products::check_harmonisable(&lf, to)?;
-            (
-                crate::analysis::products::harmonise(lf, to),
-                fast.map(|f| crate::analysis::products::harmonise(f, to)),
-            )
-        }
-        None => (lf, fast),
-    };
+    let lf = finish(combine(text)?, &files, options);
     Ok(Dataset {
         lf,
         fast,
@@ -323,6 +306,31 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
         inputs,
         scope: None,
     })
+}
+
+/// The inputs' frames as one (a union of frames of one schema).
+fn combine(mut frames: Vec<LazyFrame>) -> Result<LazyFrame> {
+    if frames.len() == 1 {
+        return Ok(frames.pop().expect("one frame"));
+    }
+    concat(frames, UnionArgs::default()).map_err(Error::polars("cannot combine the inputs"))
+}
+
+/// What every reading of the inputs gets after they are combined (the whole table, or the rows
+/// of a question's countries: [`Dataset::scoped`]): directions derived from turnover records,
+/// then HS codes harmonised.
+fn finish(lf: LazyFrame, files: &[FileInfo], options: &LoadOptions) -> LazyFrame {
+    // Only our own and mapped files can hold turnover records (press-release figures).
+    let derive = files
+        .iter()
+        .any(|f| matches!(f.layout, Layout::Canonical | Layout::Mapped));
+    let lf = if derive { derive_directions(lf) } else { lf };
+    // HS codes of every edition read in one: after the derived rows, which keep the codes of
+    // the rows they come from.
+    match options.hs_edition {
+        Some(to) => crate::analysis::products::harmonise(lf, to),
+        None => lf,
+    }
 }
 
 /// Each input's frame as read by its typed plan (`fast`) and by its all-text plan (`text`, the
@@ -414,32 +422,18 @@ impl Dataset {
             .filter_map(|f| f.scope.as_ref())
             .map(|s| s.keeping(countries))
             .collect();
-        let combine = |mut frames: Vec<LazyFrame>| -> Result<LazyFrame> {
-            if frames.len() == 1 {
-                return Ok(frames.pop().expect("one frame"));
-            }
-            concat(frames, UnionArgs::default()).map_err(Error::polars("cannot combine the inputs"))
-        };
         let typed = plans.iter().any(|(_, t)| t.is_some());
         self.fast = if typed {
-            Some(combine(
-                plans
-                    .iter()
-                    .map(|(text, t)| t.clone().unwrap_or_else(|| text.clone()))
-                    .collect(),
-            )?)
+            let frames = plans
+                .iter()
+                .map(|(text, t)| t.clone().unwrap_or_else(|| text.clone()))
+                .collect();
+            Some(finish(combine(frames)?, &self.files, &self.options))
         } else {
             None
         };
-        self.lf = combine(plans.into_iter().map(|(text, _)| text).collect())?;
-        // What `load` does after combining the files (layouts that can be scoped have no
-        // derived rows): HS codes harmonised, row by row, as in the whole table.
-        if let Some(to) = self.options.hs_edition {
-            self.lf = crate::analysis::products::harmonise(self.lf, to);
-            self.fast = self
-                .fast
-                .map(|f| crate::analysis::products::harmonise(f, to));
-        }
+        let text = plans.into_iter().map(|(text, _)| text).collect();
+        self.lf = finish(combine(text)?, &self.files, &self.options);
         self.scope = Some(countries.to_vec());
         Ok(self)
     }
