@@ -287,3 +287,71 @@ fn a_named_pipe_is_read_once() {
     // KAZ's exports in 2020, summed from the fixture: 100 + 300.
     assert!(out.contains("2020,400"), "{out}");
 }
+
+/// Run `tradestat summary` on a file `name` holding `text`; returns the exit code and stderr.
+fn summary_of(dir: &Path, name: &str, text: &str) -> (Option<i32>, String) {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    let out = tradestat().arg("summary").arg(&path).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!err.contains("panicked"), "{err}");
+    (out.status.code(), err)
+}
+
+/// Issue 13: years 0, -1 and 999999999 were read as years, and a month 13 (Comext `201813`,
+/// Comtrade `refMonth` 13) as an annual period. A year outside 1900..=2100 or a month outside
+/// 1..=12 (52 marks a year in Comtrade and Comext) is refused with its line and column.
+#[test]
+fn implausible_years_and_months_are_refused_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for year in ["0", "-1", "999999999", "1899", "2101"] {
+        let baci = format!("t,i,j,k,v,q\n2021,4,8,10121,1.5,2\n{year},8,4,10121,2.5,2\n");
+        let (code, err) = summary_of(dir.path(), "baci.csv", &baci);
+        assert_eq!(code, Some(65), "year {year}: {err}");
+        assert!(err.contains("baci.csv:3: column 't'"), "year {year}: {err}");
+        assert!(
+            err.contains("a year from 1900 to 2100"),
+            "year {year}: {err}"
+        );
+        assert!(err.contains(&format!("'{year}'")), "year {year}: {err}");
+        let canonical = format!(
+            "year,reporter,partner,flow,product,value\n2021,USA,MEX,export,TOTAL,1\n\
+             {year},USA,MEX,export,TOTAL,1\n"
+        );
+        let (code, err) = summary_of(dir.path(), "canonical.csv", &canonical);
+        assert_eq!(code, Some(65), "year {year}: {err}");
+        assert!(err.contains("canonical.csv:3: column 'year'"), "{err}");
+    }
+    let comext = "DECLARANT_ISO,PARTNER_ISO,PRODUCT_NC,FLOW,PERIOD,VALUE_IN_EUROS\n\
+                  FR,DE,01012100,1,201801,5\nFR,DE,01012100,1,201813,5\n";
+    let (code, err) = summary_of(dir.path(), "comext.csv", comext);
+    assert_eq!(code, Some(65), "{err}");
+    assert!(err.contains("comext.csv:3: column 'PERIOD'"), "{err}");
+    assert!(err.contains("'201813'") && err.contains("month"), "{err}");
+    let plus = "refYear,refMonth,reporterCode,partnerCode,flowCode,cmdCode,primaryValue\n\
+                2021,52,842,484,X,TOTAL,5\n2021,13,842,484,X,TOTAL,5\n";
+    let (code, err) = summary_of(dir.path(), "plus.csv", plus);
+    assert_eq!(code, Some(65), "{err}");
+    assert!(err.contains("plus.csv:3: column 'refMonth'"), "{err}");
+    assert!(err.contains("or 52"), "{err}");
+    let canonical_month = "year,month,reporter,partner,flow,product,value\n\
+                           2021,0,USA,MEX,export,TOTAL,1\n";
+    let (code, err) = summary_of(dir.path(), "month.csv", canonical_month);
+    assert_eq!(code, Some(65), "{err}");
+    assert!(err.contains("month.csv:2: column 'month'"), "{err}");
+}
+
+/// A year 0 in a BACI file above the size validated before the scan is refused, with its line,
+/// by the BACI lane and by the general engine (whose scan fails and is explained line by line).
+#[test]
+fn a_year_zero_in_a_big_baci_file_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = big_baci(dir.path(), 1_500_000, "0,710,4,100001,1.5,\"  0.010\"");
+    for args in [vec!["world"], vec!["world", "--engine", "general"]] {
+        let e = fails(tradestat().args(&args).arg(&path));
+        assert!(
+            e.contains("big.csv:1500000: column 't'"),
+            "tradestat {args:?}: {e}"
+        );
+    }
+}

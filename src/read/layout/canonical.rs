@@ -8,6 +8,7 @@ use polars::prelude::*;
 use super::country::country_any;
 use super::expr::{int, num, set, txt};
 use super::flow::flow_words;
+use super::period;
 use super::product::{own_code_level, product};
 use super::{Check, Context, Part};
 use crate::error::{Error, Result};
@@ -62,7 +63,10 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
     }
     let mut checks = Vec::new();
     if year.is_none() {
-        checks.push(("year".into(), Check::Integer));
+        checks.push(("year".into(), Check::Year));
+    }
+    if let Some(m) = ctx.col_of(&["month"]) {
+        checks.push((m, Check::Month));
     }
     checks.push(("value".into(), Check::Value));
     for c in ["reporter", "partner", "flow", "product"] {
@@ -102,8 +106,11 @@ fn columns(
         })
     };
     vec![
-        ("year", Some(year.unwrap_or_else(|| int("year")))),
-        ("month", opt("month").map(|c| int(&c))),
+        (
+            "year",
+            Some(year.unwrap_or_else(|| period::year(int("year")))),
+        ),
+        ("month", opt("month").map(|c| period::month(int(&c), false))),
         ("reporter", Some(country_any(txt("reporter")))),
         ("partner", Some(country_any(txt("partner")))),
         (
