@@ -60,6 +60,19 @@ pub enum Error {
         header: String,
         option: String,
     },
+    /// The header names a column the layout reads twice (after normalisation: `primaryValue`
+    /// and `primary_value` are one name): reading one would silently ignore the other.
+    #[error(
+        "{path}:1: the header has column '{column}' twice: '{first}' (column {first_at}) and '{second}' (column {second_at}); tradestat reads that column and cannot tell which one holds the data. Remove or rename one of them"
+    )]
+    DuplicateColumn {
+        path: PathBuf,
+        column: String,
+        first: String,
+        first_at: usize,
+        second: String,
+        second_at: usize,
+    },
     /// A row has more or fewer fields than the header.
     #[error("{path}:{line}: expected {expected} fields as in the header, found {found}")]
     Ragged {

@@ -257,6 +257,34 @@ pub(crate) fn run_checks(info: &FileInfo) -> Result<validate::Report> {
     }
 }
 
+/// Refuse a header that names one of the columns a plan reads (`used`, normalised) twice: the
+/// plans, the line checks and the BACI lane read the first, and the second (perhaps the one
+/// with the data) would be ignored without a word. Only the columns read are checked, not any
+/// repeated name: a column that is not read changes no figure, and repeated names are common
+/// where nothing is read (several unnamed columns from trailing separators, a spreadsheet's
+/// repeated notes columns); refusing those would refuse usable files.
+fn refuse_duplicates(path: &Path, sniffed: &Sniffed, used: &[String]) -> Result<()> {
+    for name in used {
+        let mut at = sniffed
+            .normalised
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| *n == name)
+            .map(|(i, _)| i);
+        if let (Some(a), Some(b)) = (at.next(), at.next()) {
+            return Err(Error::DuplicateColumn {
+                path: path.to_path_buf(),
+                column: name.clone(),
+                first: sniffed.header[a].trim().to_string(),
+                first_at: a + 1,
+                second: sniffed.header[b].trim().to_string(),
+                second_at: b + 1,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Open one CSV source and return its canonical lazy frame.
 pub fn read_csv(
     label: &str,
@@ -285,6 +313,7 @@ pub fn read_csv(
         looked_up: Default::default(),
     };
     let ((exprs, checks), (typed_exprs, _), typed) = layout::plans(&ctx)?;
+    refuse_duplicates(path, &sniffed, &ctx.used())?;
     let mut info = FileInfo {
         path: label.to_string(),
         layout,

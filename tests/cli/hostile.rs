@@ -355,3 +355,42 @@ fn a_year_zero_in_a_big_baci_file_is_refused_with_its_line() {
         );
     }
 }
+
+/// Issue 13: a header naming a column the layout reads twice (two `value` columns, or
+/// `primaryValue` and `primary_value`, the same name once normalised) was read from the first
+/// and the second ignored. It is refused, naming both positions; a repeated column the layout
+/// does not read (two unnamed columns from trailing commas) changes nothing and is kept.
+#[test]
+fn a_duplicated_column_the_layout_reads_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = summary_of(
+        dir.path(),
+        "twice.csv",
+        "year,reporter,partner,flow,product,value,value\n2021,USA,MEX,export,TOTAL,1,900\n",
+    );
+    assert_eq!(code, Some(65), "{err}");
+    assert!(err.contains("twice.csv:1:"), "{err}");
+    assert!(
+        err.contains("'value' (column 6)") && err.contains("'value' (column 7)"),
+        "{err}"
+    );
+    let (code, err) = summary_of(
+        dir.path(),
+        "plus.csv",
+        "refYear,reporterCode,partnerCode,flowCode,cmdCode,primaryValue,primary_value\n\
+         2021,842,484,X,TOTAL,5,7\n",
+    );
+    assert_eq!(code, Some(65), "{err}");
+    assert!(
+        err.contains("'primaryValue' (column 6)") && err.contains("'primary_value' (column 7)"),
+        "{err}"
+    );
+    let path = dir.path().join("trailing.csv");
+    std::fs::write(
+        &path,
+        "year,reporter,partner,flow,product,value,,\n2021,USA,MEX,export,TOTAL,1,,\n",
+    )
+    .unwrap();
+    let (out, _) = succeeds(tradestat().args(["summary", "-r", "USA", "-q"]).arg(&path));
+    assert!(out.contains("2021"), "{out}");
+}
