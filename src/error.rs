@@ -38,6 +38,13 @@ pub enum Error {
         "{path}: unknown layout; header is [{header}].\n  Expected the header of a tradestat canonical CSV, UN Comtrade (Plus or legacy), CEPII BACI (t,i,j,k,v,q) or Eurostat Comext file.\n  Name the layout with --format, or map the columns with --map exporter=COL,importer=COL,year=COL,value=COL"
     )]
     UnknownLayout { path: PathBuf, header: String },
+    /// A file named by a deck spec (not on the command line) matches no layout. Unlike
+    /// [`Error::UnknownLayout`] it shows nothing of the file: a spec may name any readable
+    /// file (`/etc/shadow`), and its first line is none of the spec's business.
+    #[error(
+        "{path}: not trade data: its header matches none of the layouts tradestat reads (a tradestat canonical CSV, UN Comtrade Plus or legacy, CEPII BACI t,i,j,k,v,q, Eurostat Comext). Its text is not shown, as the file was named by a spec; check the spec's inputs"
+    )]
+    NotTradeData { path: PathBuf },
     /// A column that the layout needs is not in the header.
     #[error(
         "{path}: missing required column '{column}' for layout {layout} (header is [{header}])"
@@ -135,6 +142,88 @@ impl Error {
     pub fn polars(context: impl Into<String>) -> impl FnOnce(PolarsError) -> Error {
         let context = context.into();
         move |source| Error::Polars { context, source }
+    }
+
+    /// This error without any text of the input file (its header, a cell): for files named by
+    /// a deck spec rather than given on the command line, since a spec may name any readable
+    /// file and the error would print what it holds. The file, line and column number and what
+    /// was expected stay.
+    pub fn without_file_text(self) -> Error {
+        const HIDDEN: &str = "not shown: the file was named by a spec";
+        match self {
+            Error::UnknownLayout { path, .. } => Error::NotTradeData { path },
+            Error::MissingColumn {
+                path,
+                layout,
+                column,
+                ..
+            } => Error::MissingColumn {
+                path,
+                layout,
+                column,
+                header: HIDDEN.into(),
+            },
+            Error::MissingColumnOption {
+                path,
+                layout,
+                column,
+                option,
+                ..
+            } => Error::MissingColumnOption {
+                path,
+                layout,
+                column,
+                header: HIDDEN.into(),
+                option,
+            },
+            Error::DuplicateColumn {
+                path,
+                column,
+                first_at,
+                second_at,
+                ..
+            } => Error::DuplicateColumn {
+                path,
+                first: column.clone(),
+                second: column.clone(),
+                column,
+                first_at,
+                second_at,
+            },
+            // The line checks quote the cell ("expected a number, found 'x'", "negative value
+            // 'x'; ..."): what comes before the first quote says what was expected.
+            Error::Cell {
+                path,
+                line,
+                column,
+                message,
+            } => {
+                let message = match message.find('\'') {
+                    Some(i) => {
+                        let head = message[..i].trim_end();
+                        let head = head.strip_suffix("found").unwrap_or(head);
+                        let head = head.trim_end().trim_end_matches(',');
+                        format!("{head} (the cell is {HIDDEN})")
+                    }
+                    None => message,
+                };
+                Error::Cell {
+                    path,
+                    line,
+                    column,
+                    message,
+                }
+            }
+            // `--map` errors end with the file's header in brackets.
+            Error::Mapping(m) => match (m.find("[").filter(|_| m.contains("header")), m.rfind(']'))
+            {
+                (Some(a), Some(b)) if a < b => {
+                    Error::Mapping(format!("{}{HIDDEN}{}", &m[..=a], &m[b..]))
+                }
+                _ => Error::Mapping(m),
+            },
+            other => other,
+        }
     }
 
     /// The process exit code for this error, following sysexits(3) where one fits.

@@ -394,3 +394,83 @@ fn a_duplicated_column_the_layout_reads_is_refused() {
     let (out, _) = succeeds(tradestat().args(["summary", "-r", "USA", "-q"]).arg(&path));
     assert!(out.contains("2021"), "{out}");
 }
+
+/// Issue 13: a deck spec may name any readable file (`inputs = ["/etc/shadow"]`), and the error
+/// for a file that is not trade data echoed its first line. An input named by a spec is
+/// refused saying what was expected, without any text of the file; the same file given on the
+/// command line still shows its header (the user gave it and may read it).
+#[test]
+fn a_spec_input_that_is_not_trade_data_is_not_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("shadow");
+    std::fs::write(
+        &secret,
+        "root:$6$s3cretSALT$hunter2hash:19000:0:99999:7:::\nalice:$6$xyzzyPLUGH:19000:0:99999:7:::\n",
+    )
+    .unwrap();
+    // A secret in a CSV shaped like a trade file with a bad cell: the cell is not shown either.
+    let cells = dir.path().join("cells.csv");
+    std::fs::write(
+        &cells,
+        "year,reporter,partner,flow,product,value\n2021,USA,MEX,export,TOTAL,hunter2pw\n",
+    )
+    .unwrap();
+    for (input, leaks) in [
+        (&secret, ["s3cretSALT", "hunter2hash", "root:"]),
+        (&cells, ["hunter2pw", "hunter2pw", "hunter2pw"]),
+    ] {
+        let spec = dir.path().join("deck.toml");
+        std::fs::write(
+            &spec,
+            format!(
+                "title = \"t\"\ninputs = [\"{}\"]\n[[chart]]\nname = \"c\"\nkind = \"trend\"\nreporter = \"USA\"\n",
+                input.display()
+            ),
+        )
+        .unwrap();
+        let out = tradestat()
+            .arg("render")
+            .arg(&spec)
+            .arg("-o")
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(65), "{err}");
+        for leak in leaks {
+            assert!(!err.contains(leak), "{leak} echoed: {err}");
+        }
+        assert!(err.contains(&input.display().to_string()), "{err}");
+    }
+    let err = fails(
+        tradestat()
+            .arg("render")
+            .arg(dir.path().join("deck.toml"))
+            .arg("-o")
+            .arg(dir.path().join("out")),
+    );
+    assert!(err.contains("expected a number"), "{err}");
+    let spec = dir.path().join("deck.toml");
+    std::fs::write(
+        &spec,
+        format!("title = \"t\"\ninputs = [\"{}\"]\n[[chart]]\nname = \"c\"\nkind = \"trend\"\nreporter = \"USA\"\n", secret.display()),
+    )
+    .unwrap();
+    let err = fails(
+        tradestat()
+            .arg("render")
+            .arg(&spec)
+            .arg("-o")
+            .arg(dir.path().join("out")),
+    );
+    assert!(
+        err.contains("not trade data") && err.contains("BACI"),
+        "{err}"
+    );
+    // On the command line, the header is shown as before.
+    let err = fails(tradestat().arg("inspect").arg(&secret));
+    assert!(
+        err.contains("unknown layout") && err.contains("root:"),
+        "{err}"
+    );
+}
