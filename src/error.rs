@@ -101,6 +101,12 @@ pub enum Error {
         "{path}:{line}: the text is not UTF-8 (byte 0x{byte:02X}); if the file is Latin-1 or Windows-1252, pass --encoding latin1"
     )]
     Encoding { path: PathBuf, line: u64, byte: u8 },
+    /// The file is UTF-16 (a byte-order mark FF FE or FE FF, or a NUL byte beside each
+    /// character): read as Latin-1 it would be garbage, so only converting it helps.
+    #[error(
+        "{path}: the text is UTF-16 (as Excel's \"Unicode text\" saves it); tradestat reads UTF-8 (and Latin-1 with --encoding). Convert the file first, e.g. iconv -f UTF-16 -t UTF-8 in.csv > out.csv"
+    )]
+    Utf16 { path: PathBuf },
     /// The `--map` option could not be understood or does not fit the file.
     #[error("--map: {0}")]
     Mapping(String),

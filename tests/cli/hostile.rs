@@ -474,3 +474,39 @@ fn a_spec_input_that_is_not_trade_data_is_not_echoed() {
         "{err}"
     );
 }
+
+/// Issue 13: a UTF-16 file (Excel's "Unicode text", with or without a byte-order mark) was
+/// advised to use `--encoding latin1`, which reads it as garbage. It is named as UTF-16 with
+/// the command that converts it, also when `--encoding latin1` was given.
+#[test]
+fn utf16_input_is_named_with_the_command_to_convert_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "year,reporter,partner,flow,product,value\n2021,USA,MEX,export,TOTAL,1\n";
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    for (name, bytes) in [
+        ("le-bom.csv", [&[0xFF, 0xFE][..], &le].concat()),
+        ("be-bom.csv", [&[0xFE, 0xFF][..], &be].concat()),
+        ("le.csv", le.clone()),
+        ("be.csv", be.clone()),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        for extra in [&[][..], &["--encoding", "latin1"][..]] {
+            let out = tradestat()
+                .arg("summary")
+                .args(extra)
+                .arg(&path)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(65), "{name} {extra:?}: {err}");
+            assert!(
+                err.contains(name) && err.contains("UTF-16"),
+                "{name}: {err}"
+            );
+            assert!(err.contains("iconv -f UTF-16 -t UTF-8"), "{name}: {err}");
+            assert!(!err.contains("--encoding latin1"), "{name}: {err}");
+        }
+    }
+}
