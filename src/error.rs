@@ -27,6 +27,10 @@ pub enum Error {
     /// A header but no data rows: nothing to analyse.
     #[error("{path}: the file has a header but no data rows")]
     HeaderOnly { path: PathBuf },
+    /// A Parquet file with its columns but no rows: nothing to analyse (as a CSV file with a
+    /// header only).
+    #[error("{path}: the Parquet file has no rows (its columns, but no data)")]
+    NoRows { path: PathBuf },
     /// Lines end with a carriage return alone (classic Mac OS): read as one long line, the
     /// file would look like a header without data.
     #[error(

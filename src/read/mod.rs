@@ -618,6 +618,19 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
     let schema = lf.collect_schema().map_err(Error::polars(format!(
         "{label}: cannot read the Parquet schema"
     )))?;
+    // A file without rows is refused as a CSV file with a header only is: every question would
+    // meet an empty table (and ask to choose a reporter from an empty list). The count comes
+    // from the file's metadata.
+    let rows = lf
+        .clone()
+        .select([len()])
+        .collect()
+        .map_err(Error::polars(format!("{label}: cannot count the rows")))?;
+    if crate::frame::ints(&rows, "len")?[0] == Some(0) {
+        return Err(Error::NoRows {
+            path: path.to_path_buf(),
+        });
+    }
     if baci::COLUMNS.iter().all(|c| schema.get(c).is_some()) {
         // The general engine reads it through the BACI plan, as text like a CSV file.
         let names: Vec<String> = baci::COLUMNS.iter().map(|c| c.to_string()).collect();

@@ -510,3 +510,45 @@ fn utf16_input_is_named_with_the_command_to_convert_it() {
         }
     }
 }
+
+/// Issue 13: a Parquet file with its columns but no rows asked to choose a reporter from an
+/// empty list. It is refused as a CSV file with a header only is (exit 65), in both Parquet
+/// layouts `convert` writes.
+#[test]
+fn a_parquet_file_without_rows_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("one.csv");
+    std::fs::write(&csv, "t,i,j,k,v,q\n2021,4,8,10121,1.5,2\n").unwrap();
+    let csv = csv.to_string_lossy().into_owned();
+    let ds = tradestat::load(&[csv], &Default::default())
+        .unwrap()
+        .materialise()
+        .unwrap();
+    let mut canonical = ds.lf.limit(0).collect().unwrap();
+    assert_eq!(canonical.height(), 0);
+    let path = dir.path().join("empty.parquet");
+    tradestat::write::parquet(&path, &mut canonical).unwrap();
+    // The BACI layout, as `convert --keep-layout` writes it, without rows.
+    let none_i = Vec::<i32>::new;
+    let mut baci = polars::df!(
+        "t" => none_i(), "i" => none_i(), "j" => none_i(),
+        "k" => Vec::<String>::new(), "v" => Vec::<f64>::new(), "q" => Vec::<f64>::new()
+    )
+    .unwrap();
+    let baci_path = dir.path().join("empty-baci.parquet");
+    tradestat::write::parquet(&baci_path, &mut baci).unwrap();
+    for p in [&path, &baci_path] {
+        for args in [&["summary"][..], &["inspect"][..], &["world"][..]] {
+            let out = tradestat().args(args).arg(p).output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                out.status.code(),
+                Some(65),
+                "{args:?} {}: {err}",
+                p.display()
+            );
+            assert!(err.contains("has no rows"), "{args:?}: {err}");
+            assert!(!err.contains("choose one"), "{err}");
+        }
+    }
+}
