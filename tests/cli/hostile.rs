@@ -552,3 +552,74 @@ fn a_parquet_file_without_rows_is_refused() {
         }
     }
 }
+
+/// The canonical table of a file, sorted, as tradestat reads it.
+fn canonical_rows(path: &Path) -> polars::prelude::DataFrame {
+    let ds = tradestat::load(&[path.to_string_lossy().into_owned()], &Default::default())
+        .unwrap()
+        .materialise()
+        .unwrap();
+    ds.lf.sort(["value"], Default::default()).collect().unwrap()
+}
+
+/// Issue 13: `convert -o x.csv` wrote formula-leading text as it is. It now writes it with a
+/// leading `'` as `--output csv` does (`--keep-formulas` writes it as it is), and reading the
+/// converted file back gives the original text: the canonical reader takes off exactly the
+/// quote the guard put on, so a cell that began with a quote keeps it.
+#[test]
+fn convert_neutralises_formulas_and_reading_back_undoes_it_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "refYear,reporterCode,partnerCode,flowCode,cmdCode,primaryValue,cmdDesc,qtyUnitAbbr\n\
+         2021,842,484,X,TOTAL,1,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",@SUM(A1)\n\
+         2021,842,484,X,TOTAL,2,'-already quoted,+1\n\
+         2021,842,484,X,TOTAL,3,''=twice,plain\n\
+         2021,842,484,X,TOTAL,4,'plain quote,-\n",
+    )
+    .unwrap();
+    let guarded = dir.path().join("guarded.csv");
+    succeeds(
+        tradestat()
+            .args(["convert", "-q", "-o"])
+            .arg(&guarded)
+            .arg(&input),
+    );
+    let text = std::fs::read_to_string(&guarded).unwrap();
+    for cell in [
+        "'=HYPERLINK(",
+        "'@SUM(A1)",
+        "''-already quoted",
+        "'+1",
+        "'''=twice",
+        ",'plain quote,",
+        ",'-,",
+    ] {
+        assert!(text.contains(cell), "{cell} not in:\n{text}");
+    }
+    let kept = dir.path().join("kept.csv");
+    succeeds(
+        tradestat()
+            .args(["convert", "-q", "--keep-formulas", "-o"])
+            .arg(&kept)
+            .arg(&input),
+    );
+    let text = std::fs::read_to_string(&kept).unwrap();
+    assert!(
+        text.contains(",\"=HYPERLINK(") && text.contains(",@SUM(A1)"),
+        "{text}"
+    );
+    let original = canonical_rows(&input);
+    for back in [&guarded, &kept] {
+        let read = canonical_rows(back);
+        // The source names the file it was read from: the rest must be equal.
+        let read = read.drop("source").unwrap();
+        let original = original.drop("source").unwrap();
+        assert!(
+            read.equals_missing(&original),
+            "{}:\n{read}\n{original}",
+            back.display()
+        );
+    }
+}
