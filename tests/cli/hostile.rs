@@ -299,18 +299,18 @@ fn summary_of(dir: &Path, name: &str, text: &str) -> (Option<i32>, String) {
 }
 
 /// Issue 13: years 0, -1 and 999999999 were read as years, and a month 13 (Comext `201813`,
-/// Comtrade `refMonth` 13) as an annual period. A year outside 1900..=2100 or a month outside
+/// Comtrade `refMonth` 13) as an annual period. A year outside 1700..=2100 or a month outside
 /// 1..=12 (52 marks a year in Comtrade and Comext) is refused with its line and column.
 #[test]
 fn implausible_years_and_months_are_refused_with_their_line() {
     let dir = tempfile::tempdir().unwrap();
-    for year in ["0", "-1", "999999999", "1899", "2101"] {
+    for year in ["0", "-1", "999999999", "1699", "2101"] {
         let baci = format!("t,i,j,k,v,q\n2021,4,8,10121,1.5,2\n{year},8,4,10121,2.5,2\n");
         let (code, err) = summary_of(dir.path(), "baci.csv", &baci);
         assert_eq!(code, Some(65), "year {year}: {err}");
         assert!(err.contains("baci.csv:3: column 't'"), "year {year}: {err}");
         assert!(
-            err.contains("a year from 1900 to 2100"),
+            err.contains("a year from 1700 to 2100"),
             "year {year}: {err}"
         );
         assert!(err.contains(&format!("'{year}'")), "year {year}: {err}");

@@ -168,11 +168,12 @@ pub enum Check {
     Period,
 }
 
-/// The years a file may hold. Trade statistics start in the 19th century at the earliest and
-/// no source publishes years ahead; a year outside this range is a broken cell (0, -1, a
-/// value or a code in the wrong column), never data, and is refused rather than summed as a
-/// year no question can name.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+/// The years a file may hold. Historical trade series reach back to the 18th century (CEPII
+/// TRADHIST from 1827, RICardo from 1787; the TRADHIST file the real-file tests read starts in
+/// 1870, so 1900 would be too late) and no source publishes years far ahead; a year outside
+/// this range is a broken cell (0, -1, a value or a code in the wrong column), never data, and
+/// is refused rather than summed as a year no question can name.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1700..=2100;
 
 /// The options that shape how a file is read.
 #[derive(Debug, Clone, Default)]
