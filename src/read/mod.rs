@@ -606,6 +606,42 @@ fn check_parquet_values(lf: &LazyFrame, column: &str, path: &Path) -> Result<()>
     })
 }
 
+/// A Parquet file's years must be what a CSV file's checks accept ([`layout::YEARS`]): the
+/// first row outside is refused with its row number.
+fn check_parquet_years(lf: &LazyFrame, column: &str, path: &Path) -> Result<()> {
+    let y = col(column).cast(DataType::Int64);
+    let (lo, hi) = (*layout::YEARS.start(), *layout::YEARS.end());
+    let bad = lf
+        .clone()
+        .select([col(column)])
+        .with_row_index("_row", Some(1))
+        .filter(
+            y.clone()
+                .lt(lit(i64::from(lo)))
+                .or(y.clone().gt(lit(i64::from(hi)))),
+        )
+        .select([col("_row"), y.alias(column)])
+        .limit(1)
+        .collect()
+        .map_err(Error::polars(format!(
+            "{}: cannot read column '{column}'",
+            path.display()
+        )))?;
+    if bad.height() == 0 {
+        return Ok(());
+    }
+    let row = crate::frame::ints(&bad, "_row")?[0].unwrap_or(0);
+    let found = crate::frame::ints(&bad, column)?[0].unwrap_or(0);
+    Err(Error::Cell {
+        path: path.to_path_buf(),
+        line: row as u64,
+        column: column.into(),
+        message: format!(
+            "expected a year from {lo} to {hi}, found '{found}' (row {row} of the Parquet file)"
+        ),
+    })
+}
+
 fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(LazyFrame, FileInfo)> {
     std::fs::File::open(path).map_err(io_err(path))?;
     let mut lf = LazyFrame::scan_parquet(
@@ -669,6 +705,7 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
             scope: None,
         };
         check_parquet_values(&lf, baci::VALUE, path)?;
+        check_parquet_years(&lf, baci::YEAR, path)?;
         return Ok((lf.select(text).select(exprs), info));
     }
     for c in crate::schema::COLUMNS {
@@ -690,6 +727,7 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
         .map(|c| col(*c).strict_cast(crate::schema::dtype(c)))
         .collect();
     check_parquet_values(&lf, "value", path)?;
+    check_parquet_years(&lf, "year", path)?;
     let info = FileInfo {
         path: label.to_string(),
         layout: Layout::Canonical,
@@ -762,6 +800,31 @@ mod tests {
         let df = ds.lf.collect().unwrap();
         assert_eq!(crate::frame::floats(&df, "value").unwrap(), [Some(12.5)]);
         assert_eq!(crate::frame::ints(&df, "year").unwrap(), [Some(2021)]);
+    }
+
+    /// Issue 13: a Parquet file's years are checked as a CSV file's are.
+    #[test]
+    fn parquet_years_must_be_plausible() {
+        let dir = tempfile::tempdir().unwrap();
+        for bad in [0, -1, 999_999_999] {
+            let path = dir.path().join(format!("y{bad}.parquet"));
+            let mut df = df!(
+                "t" => [2021i32, bad],
+                "i" => [4i32, 4],
+                "j" => [8i32, 8],
+                "k" => ["010121", "010121"],
+                "v" => [1.5, 2.5],
+                "q" => [Some(1.0f64), None],
+            )
+            .unwrap();
+            crate::write::parquet(&path, &mut df).unwrap();
+            let e = read_parquet(&path, "x", &ReadOptions::default())
+                .err()
+                .unwrap_or_else(|| panic!("year {bad}: accepted"));
+            let text = e.to_string();
+            assert!(text.contains(":2: column 't'"), "{text}");
+            assert!(text.contains(&format!("found '{bad}'")), "{text}");
+        }
     }
 
     #[test]
