@@ -27,6 +27,10 @@ pub enum Error {
     /// A header but no data rows: nothing to analyse.
     #[error("{path}: the file has a header but no data rows")]
     HeaderOnly { path: PathBuf },
+    /// A Parquet file with its columns but no rows: nothing to analyse (as a CSV file with a
+    /// header only).
+    #[error("{path}: the Parquet file has no rows (its columns, but no data)")]
+    NoRows { path: PathBuf },
     /// Lines end with a carriage return alone (classic Mac OS): read as one long line, the
     /// file would look like a header without data.
     #[error(
@@ -38,6 +42,13 @@ pub enum Error {
         "{path}: unknown layout; header is [{header}].\n  Expected the header of a tradestat canonical CSV, UN Comtrade (Plus or legacy), CEPII BACI (t,i,j,k,v,q) or Eurostat Comext file.\n  Name the layout with --format, or map the columns with --map exporter=COL,importer=COL,year=COL,value=COL"
     )]
     UnknownLayout { path: PathBuf, header: String },
+    /// A file named by a deck spec (not on the command line) matches no layout. Unlike
+    /// [`Error::UnknownLayout`] it shows nothing of the file: a spec may name any readable
+    /// file (`/etc/shadow`), and its first line is none of the spec's business.
+    #[error(
+        "{path}: not trade data: its header matches none of the layouts tradestat reads (a tradestat canonical CSV, UN Comtrade Plus or legacy, CEPII BACI t,i,j,k,v,q, Eurostat Comext). Its text is not shown, as the file was named by a spec; check the spec's inputs"
+    )]
+    NotTradeData { path: PathBuf },
     /// A column that the layout needs is not in the header.
     #[error(
         "{path}: missing required column '{column}' for layout {layout} (header is [{header}])"
@@ -60,6 +71,19 @@ pub enum Error {
         header: String,
         option: String,
     },
+    /// The header names a column the layout reads twice (after normalisation: `primaryValue`
+    /// and `primary_value` are one name): reading one would silently ignore the other.
+    #[error(
+        "{path}:1: the header has column '{column}' twice: '{first}' (column {first_at}) and '{second}' (column {second_at}); tradestat reads that column and cannot tell which one holds the data. Remove or rename one of them"
+    )]
+    DuplicateColumn {
+        path: PathBuf,
+        column: String,
+        first: String,
+        first_at: usize,
+        second: String,
+        second_at: usize,
+    },
     /// A row has more or fewer fields than the header.
     #[error("{path}:{line}: expected {expected} fields as in the header, found {found}")]
     Ragged {
@@ -81,6 +105,12 @@ pub enum Error {
         "{path}:{line}: the text is not UTF-8 (byte 0x{byte:02X}); if the file is Latin-1 or Windows-1252, pass --encoding latin1"
     )]
     Encoding { path: PathBuf, line: u64, byte: u8 },
+    /// The file is UTF-16 (a byte-order mark FF FE or FE FF, or a NUL byte beside each
+    /// character): read as Latin-1 it would be garbage, so only converting it helps.
+    #[error(
+        "{path}: the text is UTF-16 (as Excel's \"Unicode text\" saves it); tradestat reads UTF-8 (and Latin-1 with --encoding). Convert the file first, e.g. iconv -f UTF-16 -t UTF-8 in.csv > out.csv"
+    )]
+    Utf16 { path: PathBuf },
     /// The `--map` option could not be understood or does not fit the file.
     #[error("--map: {0}")]
     Mapping(String),
@@ -122,6 +152,88 @@ impl Error {
     pub fn polars(context: impl Into<String>) -> impl FnOnce(PolarsError) -> Error {
         let context = context.into();
         move |source| Error::Polars { context, source }
+    }
+
+    /// This error without any text of the input file (its header, a cell): for files named by
+    /// a deck spec rather than given on the command line, since a spec may name any readable
+    /// file and the error would print what it holds. The file, line and column number and what
+    /// was expected stay.
+    pub fn without_file_text(self) -> Error {
+        const HIDDEN: &str = "not shown: the file was named by a spec";
+        match self {
+            Error::UnknownLayout { path, .. } => Error::NotTradeData { path },
+            Error::MissingColumn {
+                path,
+                layout,
+                column,
+                ..
+            } => Error::MissingColumn {
+                path,
+                layout,
+                column,
+                header: HIDDEN.into(),
+            },
+            Error::MissingColumnOption {
+                path,
+                layout,
+                column,
+                option,
+                ..
+            } => Error::MissingColumnOption {
+                path,
+                layout,
+                column,
+                header: HIDDEN.into(),
+                option,
+            },
+            Error::DuplicateColumn {
+                path,
+                column,
+                first_at,
+                second_at,
+                ..
+            } => Error::DuplicateColumn {
+                path,
+                first: column.clone(),
+                second: column.clone(),
+                column,
+                first_at,
+                second_at,
+            },
+            // The line checks quote the cell ("expected a number, found 'x'", "negative value
+            // 'x'; ..."): what comes before the first quote says what was expected.
+            Error::Cell {
+                path,
+                line,
+                column,
+                message,
+            } => {
+                let message = match message.find('\'') {
+                    Some(i) => {
+                        let head = message[..i].trim_end();
+                        let head = head.strip_suffix("found").unwrap_or(head);
+                        let head = head.trim_end().trim_end_matches(',');
+                        format!("{head} (the cell is {HIDDEN})")
+                    }
+                    None => message,
+                };
+                Error::Cell {
+                    path,
+                    line,
+                    column,
+                    message,
+                }
+            }
+            // `--map` errors end with the file's header in brackets.
+            Error::Mapping(m) => match (m.find("[").filter(|_| m.contains("header")), m.rfind(']'))
+            {
+                (Some(a), Some(b)) if a < b => {
+                    Error::Mapping(format!("{}{HIDDEN}{}", &m[..=a], &m[b..]))
+                }
+                _ => Error::Mapping(m),
+            },
+            other => other,
+        }
     }
 
     /// The process exit code for this error, following sysexits(3) where one fits.

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::read::layout::Check;
+use crate::read::layout::{Check, YEARS, month_ok, year_ok};
 use crate::read::sniff::Sniffed;
 
 /// What a full pass over a file found, short of an error.
@@ -21,6 +21,22 @@ pub struct Report {
 fn parse_number(s: &str) -> Option<f64> {
     let v: f64 = s.parse().ok()?;
     v.is_finite().then_some(v)
+}
+
+/// A whole number (`2018` or `2018.0`), as the plans' strict casts read one.
+fn whole(s: &str) -> Option<i64> {
+    parse_number(s)
+        .filter(|v| v.fract() == 0.0 && v.abs() < 1e15)
+        .map(|v| v as i64)
+}
+
+/// A Comtrade/Comext period: `YYYY`, or `YYYYMM` with the month 01-12 or 52 (the year).
+fn period_ok(p: i64) -> bool {
+    if p > 9999 {
+        year_ok(p / 100) && month_ok(p % 100, true)
+    } else {
+        year_ok(p)
+    }
 }
 
 /// Check every row of `reader` against the header in `sniffed` and the column checks.
@@ -93,7 +109,7 @@ pub fn check<R: Read>(
             let empty = cell.is_empty()
                 || (check == Check::Quantity && cell == crate::read::baci::QUANTITY_NA);
             if empty {
-                if matches!(check, Check::Integer | Check::Required) {
+                if matches!(check, Check::Integer | Check::Required | Check::Year) {
                     return Err(bad("empty cell; a value is required".into()));
                 }
                 if check == Check::Value {
@@ -110,6 +126,39 @@ pub fn check<R: Read>(
                     Some(v) if v.fract() == 0.0 && v.abs() < 1e9 => {}
                     _ => return Err(bad(format!("expected a whole number, found '{cell}'"))),
                 },
+                Check::Year => match whole(cell) {
+                    Some(y) if year_ok(y) => {}
+                    _ => {
+                        return Err(bad(format!(
+                            "expected a year from {} to {}, found '{cell}'",
+                            YEARS.start(),
+                            YEARS.end()
+                        )));
+                    }
+                },
+                Check::Month | Check::RefMonth => match whole(cell) {
+                    Some(m) if month_ok(m, check == Check::RefMonth) => {}
+                    _ => {
+                        let annual = if check == Check::RefMonth {
+                            ", or 52 for a year"
+                        } else {
+                            ""
+                        };
+                        return Err(bad(format!(
+                            "expected a month from 1 to 12{annual}, found '{cell}'"
+                        )));
+                    }
+                },
+                Check::Period => {
+                    if !whole(cell).is_some_and(period_ok) {
+                        return Err(bad(format!(
+                            "expected a period YYYY or YYYYMM (a year from {} to {}, the month \
+                             01 to 12, or 52 for the year), found '{cell}'",
+                            YEARS.start(),
+                            YEARS.end()
+                        )));
+                    }
+                }
                 Check::Value | Check::Quantity => match parse_number(cell) {
                     Some(v) if v < 0.0 => {
                         return Err(bad(format!(

@@ -234,6 +234,68 @@ pub fn csv(path: &Path, df: &mut DataFrame) -> Result<()> {
     })
 }
 
+/// The first characters that make a spreadsheet run a CSV cell as a formula (see
+/// [`crate::output::formula_safe`], the same rule for the tables).
+const FORMULA_STARTS: [&str; 6] = ["=", "+", "-", "@", "\t", "\r"];
+
+/// Whether text begins, after any quotes, with a character that starts a formula.
+fn risky(s: &Expr) -> Expr {
+    let rest = s.clone().str().strip_chars_start(lit("'"));
+    FORMULA_STARTS
+        .iter()
+        .map(|c| rest.clone().str().starts_with(lit(*c)))
+        .reduce(|a, b| a.or(b))
+        .expect("formula characters")
+}
+
+/// Text that a reader of [`guard_formulas`]'s CSV takes one quote off: it begins with a quote,
+/// then (after any more quotes) a formula character.
+fn quoted_and_risky(s: &Expr) -> Expr {
+    s.clone().str().starts_with(lit("'")).and(risky(s))
+}
+
+/// The text columns of a canonical table for a CSV file that is read back by tradestat
+/// ([`unguarded`] undoes this exactly) and opened in spreadsheets. With the guard
+/// (`keep_formulas` false), text that begins with a formula character after any quotes gets a
+/// leading `'` (OWASP's rule, as for `--output csv`). With `--keep-formulas` formulas are
+/// written as they are, but text that already begins with a quote before one still gets a
+/// `'`, so that reading the file back gives it as it was. Numbers are never changed.
+pub fn guard_formulas(df: DataFrame, keep_formulas: bool) -> Result<DataFrame> {
+    let exprs: Vec<Expr> = df
+        .columns()
+        .iter()
+        .map(|c| {
+            let s = col(c.name().clone());
+            if c.dtype() != &DataType::String {
+                return s;
+            }
+            let guard = if keep_formulas {
+                quoted_and_risky(&s)
+            } else {
+                risky(&s)
+            };
+            when(guard)
+                .then(concat_str([lit("'"), s.clone()], "", false))
+                .otherwise(s)
+                .alias(c.name().clone())
+        })
+        .collect();
+    df.lazy()
+        .select(exprs)
+        .collect()
+        .map_err(Error::polars("cannot neutralise formulas in the CSV table"))
+}
+
+/// A text column of a canonical CSV file as it was before [`guard_formulas`]: one leading `'`
+/// off text that begins with quotes before a formula character. A guarded file (tradestat's,
+/// or any writer following OWASP's rule) reads back exactly; a hand-made file's cell
+/// `'=x` reads `=x`, as a spreadsheet shows it.
+pub(crate) fn unguarded(s: Expr) -> Expr {
+    when(quoted_and_risky(&s))
+        .then(s.clone().str().strip_prefix(lit("'")))
+        .otherwise(s)
+}
+
 /// Write a frame as Parquet atomically.
 pub fn parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
     atomic(path, |f| {

@@ -63,6 +63,7 @@ pub fn run(args: ConvertArgs, g: &Global) -> Result<()> {
         ds.collect(ds.lf.clone(), "the canonical table")?
     };
     if ext == "csv" {
+        let mut df = write::guard_formulas(df.clone(), g.keep_formulas)?;
         write::csv(&out, &mut df)?;
     } else {
         write::parquet(&out, &mut df)?;

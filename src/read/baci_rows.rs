@@ -187,8 +187,13 @@ fn row(line: &[u8], sep: u8, c: &Columns) -> std::result::Result<Option<Row>, ()
         }
         Some(x)
     };
+    // A year no source writes (0, -1, 999999999) is not summed: the line checks name it.
+    let t = int(fields[c.t]).ok_or(())?;
+    if !crate::read::layout::year_ok(i64::from(t)) {
+        return Err(());
+    }
     Ok(Some(Row {
-        t: int(fields[c.t]).ok_or(())?,
+        t,
         i: int(fields[c.i]).ok_or(())?,
         j: int(fields[c.j]).ok_or(())?,
         k: int(fields[c.k]).ok_or(())?,

@@ -257,6 +257,34 @@ pub(crate) fn run_checks(info: &FileInfo) -> Result<validate::Report> {
     }
 }
 
+/// Refuse a header that names one of the columns a plan reads (`used`, normalised) twice: the
+/// plans, the line checks and the BACI lane read the first, and the second (perhaps the one
+/// with the data) would be ignored without a word. Only the columns read are checked, not any
+/// repeated name: a column that is not read changes no figure, and repeated names are common
+/// where nothing is read (several unnamed columns from trailing separators, a spreadsheet's
+/// repeated notes columns); refusing those would refuse usable files.
+fn refuse_duplicates(path: &Path, sniffed: &Sniffed, used: &[String]) -> Result<()> {
+    for name in used {
+        let mut at = sniffed
+            .normalised
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| *n == name)
+            .map(|(i, _)| i);
+        if let (Some(a), Some(b)) = (at.next(), at.next()) {
+            return Err(Error::DuplicateColumn {
+                path: path.to_path_buf(),
+                column: name.clone(),
+                first: sniffed.header[a].trim().to_string(),
+                first_at: a + 1,
+                second: sniffed.header[b].trim().to_string(),
+                second_at: b + 1,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Open one CSV source and return its canonical lazy frame.
 pub fn read_csv(
     label: &str,
@@ -285,6 +313,7 @@ pub fn read_csv(
         looked_up: Default::default(),
     };
     let ((exprs, checks), (typed_exprs, _), typed) = layout::plans(&ctx)?;
+    refuse_duplicates(path, &sniffed, &ctx.used())?;
     let mut info = FileInfo {
         path: label.to_string(),
         layout,
@@ -577,6 +606,42 @@ fn check_parquet_values(lf: &LazyFrame, column: &str, path: &Path) -> Result<()>
     })
 }
 
+/// A Parquet file's years must be what a CSV file's checks accept ([`layout::YEARS`]): the
+/// first row outside is refused with its row number.
+fn check_parquet_years(lf: &LazyFrame, column: &str, path: &Path) -> Result<()> {
+    let y = col(column).cast(DataType::Int64);
+    let (lo, hi) = (*layout::YEARS.start(), *layout::YEARS.end());
+    let bad = lf
+        .clone()
+        .select([col(column)])
+        .with_row_index("_row", Some(1))
+        .filter(
+            y.clone()
+                .lt(lit(i64::from(lo)))
+                .or(y.clone().gt(lit(i64::from(hi)))),
+        )
+        .select([col("_row"), y.alias(column)])
+        .limit(1)
+        .collect()
+        .map_err(Error::polars(format!(
+            "{}: cannot read column '{column}'",
+            path.display()
+        )))?;
+    if bad.height() == 0 {
+        return Ok(());
+    }
+    let row = crate::frame::ints(&bad, "_row")?[0].unwrap_or(0);
+    let found = crate::frame::ints(&bad, column)?[0].unwrap_or(0);
+    Err(Error::Cell {
+        path: path.to_path_buf(),
+        line: row as u64,
+        column: column.into(),
+        message: format!(
+            "expected a year from {lo} to {hi}, found '{found}' (row {row} of the Parquet file)"
+        ),
+    })
+}
+
 fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(LazyFrame, FileInfo)> {
     std::fs::File::open(path).map_err(io_err(path))?;
     let mut lf = LazyFrame::scan_parquet(
@@ -589,6 +654,19 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
     let schema = lf.collect_schema().map_err(Error::polars(format!(
         "{label}: cannot read the Parquet schema"
     )))?;
+    // A file without rows is refused as a CSV file with a header only is: every question would
+    // meet an empty table (and ask to choose a reporter from an empty list). The count comes
+    // from the file's metadata.
+    let rows = lf
+        .clone()
+        .select([len()])
+        .collect()
+        .map_err(Error::polars(format!("{label}: cannot count the rows")))?;
+    if crate::frame::ints(&rows, "len")?[0] == Some(0) {
+        return Err(Error::NoRows {
+            path: path.to_path_buf(),
+        });
+    }
     if baci::COLUMNS.iter().all(|c| schema.get(c).is_some()) {
         // The general engine reads it through the BACI plan, as text like a CSV file.
         let names: Vec<String> = baci::COLUMNS.iter().map(|c| c.to_string()).collect();
@@ -627,6 +705,7 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
             scope: None,
         };
         check_parquet_values(&lf, baci::VALUE, path)?;
+        check_parquet_years(&lf, baci::YEAR, path)?;
         return Ok((lf.select(text).select(exprs), info));
     }
     for c in crate::schema::COLUMNS {
@@ -648,6 +727,7 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
         .map(|c| col(*c).strict_cast(crate::schema::dtype(c)))
         .collect();
     check_parquet_values(&lf, "value", path)?;
+    check_parquet_years(&lf, "year", path)?;
     let info = FileInfo {
         path: label.to_string(),
         layout: Layout::Canonical,
@@ -720,6 +800,31 @@ mod tests {
         let df = ds.lf.collect().unwrap();
         assert_eq!(crate::frame::floats(&df, "value").unwrap(), [Some(12.5)]);
         assert_eq!(crate::frame::ints(&df, "year").unwrap(), [Some(2021)]);
+    }
+
+    /// Issue 13: a Parquet file's years are checked as a CSV file's are.
+    #[test]
+    fn parquet_years_must_be_plausible() {
+        let dir = tempfile::tempdir().unwrap();
+        for bad in [0, -1, 999_999_999] {
+            let path = dir.path().join(format!("y{bad}.parquet"));
+            let mut df = df!(
+                "t" => [2021i32, bad],
+                "i" => [4i32, 4],
+                "j" => [8i32, 8],
+                "k" => ["010121", "010121"],
+                "v" => [1.5, 2.5],
+                "q" => [Some(1.0f64), None],
+            )
+            .unwrap();
+            crate::write::parquet(&path, &mut df).unwrap();
+            let e = read_parquet(&path, "x", &ReadOptions::default())
+                .err()
+                .unwrap_or_else(|| panic!("year {bad}: accepted"));
+            let text = e.to_string();
+            assert!(text.contains(":2: column 't'"), "{text}");
+            assert!(text.contains(&format!("found '{bad}'")), "{text}");
+        }
     }
 
     #[test]

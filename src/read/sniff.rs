@@ -43,8 +43,38 @@ fn count_outside_quotes(line: &[u8], delim: u8) -> usize {
     n
 }
 
+/// Whether the first bytes of a file are UTF-16 text: a byte-order mark (as written, or
+/// turned into `ÿþ`/`þÿ` by `--encoding latin1`), or, without one, a NUL byte beside each
+/// character of the header (ASCII text in UTF-16, little- or big-endian). NUL bytes never
+/// occur in UTF-8 or Latin-1 text files.
+fn is_utf16(bytes: &[u8]) -> bool {
+    const BOMS: [&[u8]; 4] = [
+        &[0xFF, 0xFE],
+        &[0xFE, 0xFF],
+        &[0xC3, 0xBF, 0xC3, 0xBE],
+        &[0xC3, 0xBE, 0xC3, 0xBF],
+    ];
+    if BOMS.iter().any(|b| bytes.starts_with(b)) {
+        return true;
+    }
+    let pairs: Vec<&[u8]> = bytes[..bytes.len().min(128)].chunks_exact(2).collect();
+    if pairs.len() < 4 {
+        return false;
+    }
+    let zeros = |side: usize| pairs.iter().filter(|p| p[side] == 0).count();
+    let (even, odd) = (zeros(0), zeros(1));
+    // Most pairs carry their NUL on the same side, and none on the other (a non-ASCII
+    // character may have none).
+    (odd * 4 >= pairs.len() * 3 && even == 0) || (even * 4 >= pairs.len() * 3 && odd == 0)
+}
+
 /// Sniff decoded text (the whole file or its first part).
 pub fn sniff_bytes(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
+    if is_utf16(bytes) {
+        return Err(Error::Utf16 {
+            path: path.to_path_buf(),
+        });
+    }
     let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
     let body = if bom { &bytes[3..] } else { bytes };
     // No line feed at all, but a carriage return with text after it: CR-only line endings.
@@ -168,6 +198,18 @@ mod tests {
         assert!(matches!(sniff("t,i,j\r"), Err(Error::HeaderOnly { .. })));
         // CRLF files are read as always.
         assert!(sniff("t,i,j\r\n1,2,3\r\n").is_ok());
+    }
+
+    #[test]
+    fn utf16_is_recognised_and_utf8_is_not() {
+        let text = "t,i,j,k,v\n2021,4,8,10121,1.5\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert!(is_utf16(&le) && is_utf16(&be));
+        assert!(is_utf16(&[0xFF, 0xFE, b't', 0]));
+        assert!(!is_utf16(text.as_bytes()));
+        assert!(!is_utf16("\u{feff}année,pays\n".as_bytes()));
+        assert!(!is_utf16(b"t,i\n"));
     }
 
     #[test]

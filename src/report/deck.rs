@@ -127,7 +127,11 @@ pub fn render(
     options: &LoadOptions,
     command_line: &[String],
 ) -> Result<Vec<(String, Vec<u8>)>> {
-    let ds = load(&inputs(deck, spec), options)?.materialise()?;
+    // The spec names its inputs: errors about them show no text of the files (see
+    // `Error::without_file_text`).
+    let ds = load(&inputs(deck, spec), options)
+        .and_then(Dataset::materialise)
+        .map_err(Error::without_file_text)?;
     let aspect = deck.aspect();
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     let mut chart_slides: Vec<pptx::Slide> = Vec::new();

@@ -287,3 +287,339 @@ fn a_named_pipe_is_read_once() {
     // KAZ's exports in 2020, summed from the fixture: 100 + 300.
     assert!(out.contains("2020,400"), "{out}");
 }
+
+/// Run `tradestat summary` on a file `name` holding `text`; returns the exit code and stderr.
+fn summary_of(dir: &Path, name: &str, text: &str) -> (Option<i32>, String) {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    let out = tradestat().arg("summary").arg(&path).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!err.contains("panicked"), "{err}");
+    (out.status.code(), err)
+}
+
+/// Issue 13: years 0, -1 and 999999999 were read as years, and a month 13 (Comext `201813`,
+/// Comtrade `refMonth` 13) as an annual period. A year outside 1700..=2100 or a month outside
+/// 1..=12 (52 marks a year in Comtrade and Comext) is refused with its line and column.
+#[test]
+fn implausible_years_and_months_are_refused_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for year in ["0", "-1", "999999999", "1699", "2101"] {
+        let baci = format!("t,i,j,k,v,q\n2021,4,8,10121,1.5,2\n{year},8,4,10121,2.5,2\n");
+        let (code, err) = summary_of(dir.path(), "baci.csv", &baci);
+        assert_eq!(code, Some(65), "year {year}: {err}");
+        assert!(err.contains("baci.csv:3: column 't'"), "year {year}: {err}");
+        assert!(
+            err.contains("a year from 1700 to 2100"),
+            "year {year}: {err}"
+        );
+        assert!(err.contains(&format!("'{year}'")), "year {year}: {err}");
+        let canonical = format!(
+            "year,reporter,partner,flow,product,value\n2021,USA,MEX,export,TOTAL,1\n\
+             {year},USA,MEX,export,TOTAL,1\n"
+        );
+        let (code, err) = summary_of(dir.path(), "canonical.csv", &canonical);
+        assert_eq!(code, Some(65), "year {year}: {err}");
+        assert!(err.contains("canonical.csv:3: column 'year'"), "{err}");
+    }
+    let comext = "DECLARANT_ISO,PARTNER_ISO,PRODUCT_NC,FLOW,PERIOD,VALUE_IN_EUROS\n\
+                  FR,DE,01012100,1,201801,5\nFR,DE,01012100,1,201813,5\n";
+    let (code, err) = summary_of(dir.path(), "comext.csv", comext);
+    assert_eq!(code, Some(65), "{err}");
+    assert!(err.contains("comext.csv:3: column 'PERIOD'"), "{err}");
+    assert!(err.contains("'201813'") && err.contains("month"), "{err}");
+    let plus = "refYear,refMonth,reporterCode,partnerCode,flowCode,cmdCode,primaryValue\n\
+                2021,52,842,484,X,TOTAL,5\n2021,13,842,484,X,TOTAL,5\n";
+    let (code, err) = summary_of(dir.path(), "plus.csv", plus);
+    assert_eq!(code, Some(65), "{err}");
+    assert!(err.contains("plus.csv:3: column 'refMonth'"), "{err}");
+    assert!(err.contains("or 52"), "{err}");
+    let canonical_month = "year,month,reporter,partner,flow,product,value\n\
+                           2021,0,USA,MEX,export,TOTAL,1\n";
+    let (code, err) = summary_of(dir.path(), "month.csv", canonical_month);
+    assert_eq!(code, Some(65), "{err}");
+    assert!(err.contains("month.csv:2: column 'month'"), "{err}");
+}
+
+/// A year 0 in a BACI file above the size validated before the scan is refused, with its line,
+/// by the BACI lane and by the general engine (whose scan fails and is explained line by line).
+#[test]
+fn a_year_zero_in_a_big_baci_file_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = big_baci(dir.path(), 1_500_000, "0,710,4,100001,1.5,\"  0.010\"");
+    for args in [vec!["world"], vec!["world", "--engine", "general"]] {
+        let e = fails(tradestat().args(&args).arg(&path));
+        assert!(
+            e.contains("big.csv:1500000: column 't'"),
+            "tradestat {args:?}: {e}"
+        );
+    }
+}
+
+/// Issue 13: a header naming a column the layout reads twice (two `value` columns, or
+/// `primaryValue` and `primary_value`, the same name once normalised) was read from the first
+/// and the second ignored. It is refused, naming both positions; a repeated column the layout
+/// does not read (two unnamed columns from trailing commas) changes nothing and is kept.
+#[test]
+fn a_duplicated_column_the_layout_reads_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = summary_of(
+        dir.path(),
+        "twice.csv",
+        "year,reporter,partner,flow,product,value,value\n2021,USA,MEX,export,TOTAL,1,900\n",
+    );
+    assert_eq!(code, Some(65), "{err}");
+    assert!(err.contains("twice.csv:1:"), "{err}");
+    assert!(
+        err.contains("'value' (column 6)") && err.contains("'value' (column 7)"),
+        "{err}"
+    );
+    let (code, err) = summary_of(
+        dir.path(),
+        "plus.csv",
+        "refYear,reporterCode,partnerCode,flowCode,cmdCode,primaryValue,primary_value\n\
+         2021,842,484,X,TOTAL,5,7\n",
+    );
+    assert_eq!(code, Some(65), "{err}");
+    assert!(
+        err.contains("'primaryValue' (column 6)") && err.contains("'primary_value' (column 7)"),
+        "{err}"
+    );
+    let path = dir.path().join("trailing.csv");
+    std::fs::write(
+        &path,
+        "year,reporter,partner,flow,product,value,,\n2021,USA,MEX,export,TOTAL,1,,\n",
+    )
+    .unwrap();
+    let (out, _) = succeeds(tradestat().args(["summary", "-r", "USA", "-q"]).arg(&path));
+    assert!(out.contains("2021"), "{out}");
+}
+
+/// Issue 13: a deck spec may name any readable file (`inputs = ["/etc/shadow"]`), and the error
+/// for a file that is not trade data echoed its first line. An input named by a spec is
+/// refused saying what was expected, without any text of the file; the same file given on the
+/// command line still shows its header (the user gave it and may read it).
+#[test]
+fn a_spec_input_that_is_not_trade_data_is_not_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("shadow");
+    std::fs::write(
+        &secret,
+        "root:$6$s3cretSALT$hunter2hash:19000:0:99999:7:::\nalice:$6$xyzzyPLUGH:19000:0:99999:7:::\n",
+    )
+    .unwrap();
+    // A secret in a CSV shaped like a trade file with a bad cell: the cell is not shown either.
+    let cells = dir.path().join("cells.csv");
+    std::fs::write(
+        &cells,
+        "year,reporter,partner,flow,product,value\n2021,USA,MEX,export,TOTAL,hunter2pw\n",
+    )
+    .unwrap();
+    for (input, leaks) in [
+        (&secret, ["s3cretSALT", "hunter2hash", "root:"]),
+        (&cells, ["hunter2pw", "hunter2pw", "hunter2pw"]),
+    ] {
+        let spec = dir.path().join("deck.toml");
+        std::fs::write(
+            &spec,
+            format!(
+                "title = \"t\"\ninputs = [\"{}\"]\n[[chart]]\nname = \"c\"\nkind = \"trend\"\nreporter = \"USA\"\n",
+                input.display()
+            ),
+        )
+        .unwrap();
+        let out = tradestat()
+            .arg("render")
+            .arg(&spec)
+            .arg("-o")
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(65), "{err}");
+        for leak in leaks {
+            assert!(!err.contains(leak), "{leak} echoed: {err}");
+        }
+        assert!(err.contains(&input.display().to_string()), "{err}");
+    }
+    let err = fails(
+        tradestat()
+            .arg("render")
+            .arg(dir.path().join("deck.toml"))
+            .arg("-o")
+            .arg(dir.path().join("out")),
+    );
+    assert!(err.contains("expected a number"), "{err}");
+    let spec = dir.path().join("deck.toml");
+    std::fs::write(
+        &spec,
+        format!("title = \"t\"\ninputs = [\"{}\"]\n[[chart]]\nname = \"c\"\nkind = \"trend\"\nreporter = \"USA\"\n", secret.display()),
+    )
+    .unwrap();
+    let err = fails(
+        tradestat()
+            .arg("render")
+            .arg(&spec)
+            .arg("-o")
+            .arg(dir.path().join("out")),
+    );
+    assert!(
+        err.contains("not trade data") && err.contains("BACI"),
+        "{err}"
+    );
+    // On the command line, the header is shown as before.
+    let err = fails(tradestat().arg("inspect").arg(&secret));
+    assert!(
+        err.contains("unknown layout") && err.contains("root:"),
+        "{err}"
+    );
+}
+
+/// Issue 13: a UTF-16 file (Excel's "Unicode text", with or without a byte-order mark) was
+/// advised to use `--encoding latin1`, which reads it as garbage. It is named as UTF-16 with
+/// the command that converts it, also when `--encoding latin1` was given.
+#[test]
+fn utf16_input_is_named_with_the_command_to_convert_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "year,reporter,partner,flow,product,value\n2021,USA,MEX,export,TOTAL,1\n";
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    for (name, bytes) in [
+        ("le-bom.csv", [&[0xFF, 0xFE][..], &le].concat()),
+        ("be-bom.csv", [&[0xFE, 0xFF][..], &be].concat()),
+        ("le.csv", le.clone()),
+        ("be.csv", be.clone()),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        for extra in [&[][..], &["--encoding", "latin1"][..]] {
+            let out = tradestat()
+                .arg("summary")
+                .args(extra)
+                .arg(&path)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(65), "{name} {extra:?}: {err}");
+            assert!(
+                err.contains(name) && err.contains("UTF-16"),
+                "{name}: {err}"
+            );
+            assert!(err.contains("iconv -f UTF-16 -t UTF-8"), "{name}: {err}");
+            assert!(!err.contains("--encoding latin1"), "{name}: {err}");
+        }
+    }
+}
+
+/// Issue 13: a Parquet file with its columns but no rows asked to choose a reporter from an
+/// empty list. It is refused as a CSV file with a header only is (exit 65), in both Parquet
+/// layouts `convert` writes.
+#[test]
+fn a_parquet_file_without_rows_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("one.csv");
+    std::fs::write(&csv, "t,i,j,k,v,q\n2021,4,8,10121,1.5,2\n").unwrap();
+    let csv = csv.to_string_lossy().into_owned();
+    let ds = tradestat::load(&[csv], &Default::default())
+        .unwrap()
+        .materialise()
+        .unwrap();
+    let mut canonical = ds.lf.limit(0).collect().unwrap();
+    assert_eq!(canonical.height(), 0);
+    let path = dir.path().join("empty.parquet");
+    tradestat::write::parquet(&path, &mut canonical).unwrap();
+    // The BACI layout, as `convert --keep-layout` writes it, without rows.
+    let none_i = Vec::<i32>::new;
+    let mut baci = polars::df!(
+        "t" => none_i(), "i" => none_i(), "j" => none_i(),
+        "k" => Vec::<String>::new(), "v" => Vec::<f64>::new(), "q" => Vec::<f64>::new()
+    )
+    .unwrap();
+    let baci_path = dir.path().join("empty-baci.parquet");
+    tradestat::write::parquet(&baci_path, &mut baci).unwrap();
+    for p in [&path, &baci_path] {
+        for args in [&["summary"][..], &["inspect"][..], &["world"][..]] {
+            let out = tradestat().args(args).arg(p).output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                out.status.code(),
+                Some(65),
+                "{args:?} {}: {err}",
+                p.display()
+            );
+            assert!(err.contains("has no rows"), "{args:?}: {err}");
+            assert!(!err.contains("choose one"), "{err}");
+        }
+    }
+}
+
+/// The canonical table of a file, sorted, as tradestat reads it.
+fn canonical_rows(path: &Path) -> polars::prelude::DataFrame {
+    let ds = tradestat::load(&[path.to_string_lossy().into_owned()], &Default::default())
+        .unwrap()
+        .materialise()
+        .unwrap();
+    ds.lf.sort(["value"], Default::default()).collect().unwrap()
+}
+
+/// Issue 13: `convert -o x.csv` wrote formula-leading text as it is. It now writes it with a
+/// leading `'` as `--output csv` does (`--keep-formulas` writes it as it is), and reading the
+/// converted file back gives the original text: the canonical reader takes off exactly the
+/// quote the guard put on, so a cell that began with a quote keeps it.
+#[test]
+fn convert_neutralises_formulas_and_reading_back_undoes_it_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "refYear,reporterCode,partnerCode,flowCode,cmdCode,primaryValue,cmdDesc,qtyUnitAbbr\n\
+         2021,842,484,X,TOTAL,1,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",@SUM(A1)\n\
+         2021,842,484,X,TOTAL,2,'-already quoted,+1\n\
+         2021,842,484,X,TOTAL,3,''=twice,plain\n\
+         2021,842,484,X,TOTAL,4,'plain quote,-\n",
+    )
+    .unwrap();
+    let guarded = dir.path().join("guarded.csv");
+    succeeds(
+        tradestat()
+            .args(["convert", "-q", "-o"])
+            .arg(&guarded)
+            .arg(&input),
+    );
+    let text = std::fs::read_to_string(&guarded).unwrap();
+    for cell in [
+        "'=HYPERLINK(",
+        "'@SUM(A1)",
+        "''-already quoted",
+        "'+1",
+        "'''=twice",
+        ",'plain quote,",
+        ",'-,",
+    ] {
+        assert!(text.contains(cell), "{cell} not in:\n{text}");
+    }
+    let kept = dir.path().join("kept.csv");
+    succeeds(
+        tradestat()
+            .args(["convert", "-q", "--keep-formulas", "-o"])
+            .arg(&kept)
+            .arg(&input),
+    );
+    let text = std::fs::read_to_string(&kept).unwrap();
+    assert!(
+        text.contains(",\"=HYPERLINK(") && text.contains(",@SUM(A1)"),
+        "{text}"
+    );
+    let original = canonical_rows(&input);
+    for back in [&guarded, &kept] {
+        let read = canonical_rows(back);
+        // The source names the file it was read from: the rest must be equal.
+        let read = read.drop("source").unwrap();
+        let original = original.drop("source").unwrap();
+        assert!(
+            read.equals_missing(&original),
+            "{}:\n{read}\n{original}",
+            back.display()
+        );
+    }
+}

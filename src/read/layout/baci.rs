@@ -5,6 +5,7 @@ use polars::prelude::*;
 
 use super::country::country_numeric;
 use super::expr::{int, num, txt};
+use super::period::year;
 use super::product::product;
 use super::{Check, Context, Part};
 use crate::error::Result;
@@ -22,7 +23,7 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
     for c in [YEAR, EXPORTER, IMPORTER, PRODUCT] {
         checks.push((c.into(), Check::Required));
     }
-    checks.push((YEAR.into(), Check::Integer));
+    checks.push((YEAR.into(), Check::Year));
     checks.push((EXPORTER.into(), Check::Integer));
     checks.push((IMPORTER.into(), Check::Integer));
     checks.push((VALUE.into(), Check::Value));
@@ -32,7 +33,7 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
     }
     let (p, level) = product(baci::product_code(txt(PRODUCT)));
     let columns = vec![
-        ("year", Some(int(YEAR))),
+        ("year", Some(year(int(YEAR)))),
         ("reporter", Some(country_numeric(num(EXPORTER)))),
         ("partner", Some(country_numeric(num(IMPORTER)))),
         // Each row is a reconciled flow: the exporter's export, which is at once the importer's

@@ -8,6 +8,7 @@ use polars::prelude::*;
 use super::country::country_any;
 use super::expr::{int, num, set, txt};
 use super::flow::flow_words;
+use super::period;
 use super::product::{own_code_level, product};
 use super::{Check, Context, Part};
 use crate::error::{Error, Result};
@@ -62,7 +63,10 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
     }
     let mut checks = Vec::new();
     if year.is_none() {
-        checks.push(("year".into(), Check::Integer));
+        checks.push(("year".into(), Check::Year));
+    }
+    if let Some(m) = ctx.col_of(&["month"]) {
+        checks.push((m, Check::Month));
     }
     checks.push(("value".into(), Check::Value));
     for c in ["reporter", "partner", "flow", "product"] {
@@ -87,14 +91,14 @@ fn columns(
     let f = lit(false);
     // Header names are matched normalised (`product_name` reads `productname`).
     let opt = |c: &str| ctx.col_of(&[&c.replace('_', "")]);
-    let (p, level) = product(txt("product"));
+    let (p, level) = product(text("product"));
     let classification = opt("classification")
-        .map(|c| txt(&c))
+        .map(|c| text(&c))
         .unwrap_or(lit(CUSTOM));
     let unstated = classification.clone().eq(lit(CUSTOM)).fill_null(lit(true));
     let bool_col = |c: &str| {
         opt(c).map(|n| {
-            txt(&n)
+            text(&n)
                 .str()
                 .to_lowercase()
                 .is_in(set(&["true", "1", "yes"]), false)
@@ -102,16 +106,19 @@ fn columns(
         })
     };
     vec![
-        ("year", Some(year.unwrap_or_else(|| int("year")))),
-        ("month", opt("month").map(|c| int(&c))),
-        ("reporter", Some(country_any(txt("reporter")))),
-        ("partner", Some(country_any(txt("partner")))),
+        (
+            "year",
+            Some(year.unwrap_or_else(|| period::year(int("year")))),
+        ),
+        ("month", opt("month").map(|c| period::month(int(&c), false))),
+        ("reporter", Some(country_any(text("reporter")))),
+        ("partner", Some(country_any(text("partner")))),
         (
             "flow",
-            Some(flow.unwrap_or_else(|| flow_words(txt("flow")))),
+            Some(flow.unwrap_or_else(|| flow_words(text("flow")))),
         ),
         ("product", Some(p)),
-        ("product_name", opt("product_name").map(|c| txt(&c))),
+        ("product_name", opt("product_name").map(|c| text(&c))),
         (
             "product_level",
             // A level the file states is kept; else it is the codes' digit count, unless the
@@ -127,18 +134,18 @@ fn columns(
             "currency",
             Some(
                 opt("currency")
-                    .map(|c| txt(&c).str().to_uppercase())
+                    .map(|c| text(&c).str().to_uppercase())
                     .unwrap_or(lit("USD")),
             ),
         ),
         ("quantity", opt("quantity").map(|c| num(&c))),
-        ("quantity_unit", opt("quantity_unit").map(|c| txt(&c))),
+        ("quantity_unit", opt("quantity_unit").map(|c| text(&c))),
         ("net_weight_kg", opt("net_weight_kg").map(|c| num(&c))),
-        ("partner2", opt("partner2").map(|c| country_any(txt(&c)))),
-        ("transport_mode", opt("transport_mode").map(|c| txt(&c))),
+        ("partner2", opt("partner2").map(|c| country_any(text(&c)))),
+        ("transport_mode", opt("transport_mode").map(|c| text(&c))),
         (
             "customs_procedure",
-            opt("customs_procedure").map(|c| txt(&c)),
+            opt("customs_procedure").map(|c| text(&c)),
         ),
         (
             "reconciled",
@@ -149,9 +156,16 @@ fn columns(
             "source",
             Some(
                 opt("source")
-                    .map(|c| txt(&c).fill_null(src.clone()))
+                    .map(|c| text(&c).fill_null(src.clone()))
                     .unwrap_or(src),
             ),
         ),
     ]
+}
+
+/// A text column of a canonical file: as written, less the quote a formula guard put before
+/// text a spreadsheet would run (`convert -o FILE.csv` writes `'=x` for `=x`; see
+/// `write::guard_formulas`), so that a converted file reads back as it was.
+fn text(name: &str) -> Expr {
+    crate::write::unguarded(txt(name))
 }

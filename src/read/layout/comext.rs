@@ -20,7 +20,11 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
     let flow = ctx.need(&["flow"])?;
     let per = ctx.need(&["period"])?;
     let value = ctx.need(&["valueineuros", "valueeur"])?;
-    let mut checks = vec![(per.clone(), Check::Integer), (value.clone(), Check::Value)];
+    let mut checks = vec![
+        (per.clone(), Check::Integer),
+        (per.clone(), Check::Period),
+        (value.clone(), Check::Value),
+    ];
     for c in [&reporter, &partner, &flow, &product_col] {
         checks.push((c.clone(), Check::Required));
     }

@@ -7,7 +7,7 @@ use polars::prelude::*;
 use super::country::country_numeric;
 use super::expr::{int, num, txt};
 use super::flow::flow_words;
-use super::period::period;
+use super::period::{self, period};
 use super::product::product;
 use super::quantity::qty_unit_code;
 use super::{Check, Context, Part};
@@ -21,10 +21,7 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
     let flow = ctx.need(&["tradeflowcode", "tradeflow"])?;
     let cmd = ctx.need(&["commoditycode"])?;
     let value = ctx.need(&["tradevalue(us$)", "tradevalueus", "value"])?;
-    let mut checks = vec![
-        (year.clone(), Check::Integer),
-        (value.clone(), Check::Value),
-    ];
+    let mut checks = vec![(year.clone(), Check::Year), (value.clone(), Check::Value)];
     for c in [&reporter, &partner, &flow, &cmd] {
         checks.push((c.clone(), Check::Required));
     }
@@ -33,10 +30,14 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
         checks.push((q.clone(), Check::Quantity));
     }
     let (p, level) = product(txt(&cmd));
-    let month = ctx.col_of(&["period"]).map(|c| period(txt(&c)).1);
+    let per = ctx.col_of(&["period"]);
+    if let Some(c) = &per {
+        checks.push((c.clone(), Check::Period));
+    }
+    let month = per.map(|c| period(txt(&c)).1);
     let f = lit(false);
     let columns = vec![
-        ("year", Some(int(&year))),
+        ("year", Some(period::year(int(&year)))),
         ("month", month),
         ("reporter", Some(country_numeric(num(&reporter)))),
         ("partner", Some(country_numeric(num(&partner)))),

@@ -7,6 +7,7 @@ use polars::prelude::*;
 use super::country::{country_iso3, country_numeric};
 use super::expr::{int, num, txt};
 use super::flow::flow_words;
+use super::period;
 use super::product::product;
 use super::quantity::qty_unit_code;
 use super::{Check, Context, Part};
@@ -20,10 +21,7 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
     let flow = ctx.need(&["flowcode", "flowdesc"])?;
     let cmd = ctx.need(&["cmdcode"])?;
     let value = ctx.need(&["primaryvalue"])?;
-    let mut checks = vec![
-        (year.clone(), Check::Integer),
-        (value.clone(), Check::Value),
-    ];
+    let mut checks = vec![(year.clone(), Check::Year), (value.clone(), Check::Value)];
     for c in [&reporter.0, &partner.0, &flow, &cmd] {
         checks.push((c.clone(), Check::Required));
     }
@@ -32,14 +30,15 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
         checks.push((q.clone(), Check::Quantity));
     }
     let (p, level) = product(txt(&cmd));
-    let month = ctx.col_of(&["refmonth"]).map(|c| {
-        let m = int(&c);
-        // refMonth 52 marks annual data.
-        when(m.clone().eq(lit(52))).then(lit(NULL)).otherwise(m)
-    });
+    let month = ctx.col_of(&["refmonth"]);
+    if let Some(c) = &month {
+        checks.push((c.clone(), Check::RefMonth));
+    }
+    // refMonth 52 marks annual data.
+    let month = month.map(|c| period::month(int(&c), true));
     let f = lit(false);
     let columns = vec![
-        ("year", Some(int(&year))),
+        ("year", Some(period::year(int(&year)))),
         ("month", month),
         ("reporter", Some(country(&reporter))),
         ("partner", Some(country(&partner))),

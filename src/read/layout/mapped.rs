@@ -8,6 +8,7 @@ use polars::prelude::*;
 use super::country::country_any;
 use super::expr::{int, num, txt};
 use super::flow::flow_words;
+use super::period;
 use super::product::{own_code_level, product};
 use super::{Check, Context, Mapping, Part};
 use crate::error::{Error, Result};
@@ -25,7 +26,7 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
     let value = column("value")?.expect("checked by Mapping");
     let year = match (&year_column, ctx.constant_year(map.get("year"))?) {
         (_, Some(constant)) => constant,
-        (Some(c), None) => int(c),
+        (Some(c), None) => period::year(int(c)),
         (None, None) => {
             return Err(Error::Mapping(format!(
                 "no year column: map it (year=COLUMN), or for a file without one, such as a \
@@ -37,7 +38,11 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
     };
     let mut checks = Vec::new();
     if let Some(c) = &year_column {
-        checks.push((c.clone(), Check::Integer));
+        checks.push((c.clone(), Check::Year));
+    }
+    let month = column("month")?;
+    if let Some(c) = &month {
+        checks.push((c.clone(), Check::Month));
     }
     checks.push((value.clone(), Check::Value));
     let (reporter, partner, flow, reconciled) = direction(ctx, &column, &mut checks)?;
@@ -63,7 +68,7 @@ pub(super) fn part(ctx: &Context) -> Result<Part> {
     let f = lit(false);
     let columns = vec![
         ("year", Some(year)),
-        ("month", column("month")?.map(|c| int(&c))),
+        ("month", month.map(|c| period::month(int(&c), false))),
         ("reporter", Some(reporter)),
         ("partner", Some(partner)),
         ("flow", Some(flow)),

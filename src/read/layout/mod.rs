@@ -29,6 +29,7 @@ use crate::read::baci as baci_facts;
 use crate::schema;
 
 pub(crate) use expr::txt;
+pub(crate) use period::{month_ok, year_ok};
 
 /// A known file layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,7 +157,23 @@ pub enum Check {
     Quantity,
     /// Must not be empty.
     Required,
+    /// A year in [`YEARS`]; empty is an error.
+    Year,
+    /// A month, 1 to 12; empty is allowed (an annual row).
+    Month,
+    /// Comtrade's `refMonth`: a month, 1 to 12, or 52 for a year; empty is allowed.
+    RefMonth,
+    /// A Comtrade or Comext period: a year (`YYYY`) or a year and month (`YYYYMM`, the month
+    /// 01 to 12, or 52 for the year); empty is allowed.
+    Period,
 }
+
+/// The years a file may hold. Historical trade series reach back to the 18th century (CEPII
+/// TRADHIST from 1827, RICardo from 1787; the TRADHIST file the real-file tests read starts in
+/// 1870, so 1900 would be too late) and no source publishes years far ahead; a year outside
+/// this range is a broken cell (0, -1, a value or a code in the wrong column), never data, and
+/// is refused rather than summed as a year no question can name.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1700..=2100;
 
 /// The options that shape how a file is read.
 #[derive(Debug, Clone, Default)]
