@@ -183,6 +183,8 @@ pub struct LoadOptions {
     /// Harmonise six-digit HS codes to this edition (an index of
     /// [`crate::reference::HS_EDITIONS`]; see [`crate::analysis::products::harmonise`]).
     pub hs_edition: Option<usize>,
+    /// How codes with several counterparts in that edition are harmonised.
+    pub hs_split: crate::analysis::products::HsSplit,
 }
 
 /// Expand the inputs: glob patterns become the files they match, in sorted order.
@@ -302,10 +304,14 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
     // the rows they come from.
     let (lf, fast) = match options.hs_edition {
         Some(to) => {
-            crate::analysis::products::check_harmonisable(&lf, to)?;
+            use crate::analysis::products::{check_harmonisable, editions_present, harmonise};
+            check_harmonisable(&lf, to)?;
+            // The groups are those of the editions the data holds (smaller than all editions').
+            let present = editions_present(&lf)?;
+            let split = options.hs_split;
             (
-                crate::analysis::products::harmonise(lf, to),
-                fast.map(|f| crate::analysis::products::harmonise(f, to)),
+                harmonise(lf, to, &present, split),
+                fast.map(|f| harmonise(f, to, &present, split)),
             )
         }
         None => (lf, fast),

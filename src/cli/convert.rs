@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use polars::prelude::IntoLazy;
 use tradestat::analysis::baci_lane::BaciLane;
+use tradestat::analysis::products::harmonise_notes;
 use tradestat::read::Validation;
 use tradestat::{Error, Result, load, write};
 
@@ -62,6 +64,12 @@ pub fn run(args: ConvertArgs, g: &Global) -> Result<()> {
     } else {
         ds.collect(ds.lf.clone(), "the canonical table")?
     };
+    let mut hs_notes = Vec::new();
+    if let Some(to) = ds.options.hs_edition.filter(|_| !args.keep_layout) {
+        hs_notes = harmonise_notes(df.clone().lazy(), to, "USD")?;
+        // What each row went through is for the notes; the table keeps its canonical columns.
+        df = df.drop_many(["hs_rule", "hs_from"]);
+    }
     if ext == "csv" {
         write::csv(&out, &mut df)?;
     } else {
@@ -75,6 +83,7 @@ pub fn run(args: ConvertArgs, g: &Global) -> Result<()> {
                 .into(),
         );
     }
+    notes.extend(hs_notes);
     notes.push(format!("wrote {} rows to {}", df.height(), out.display()));
     drop(_spinner);
     g.note(&notes);

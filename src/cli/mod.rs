@@ -68,6 +68,11 @@ pub struct Global {
     /// --hs, e.g. --hs 2017)
     #[arg(long, global = true, value_name = "EDITION", visible_alias = "hs")]
     pub hs_edition: Option<String>,
+    /// With --hs-edition: codes with several counterparts in that edition (1:n, n:n) are
+    /// aggregated to the smallest group of codes that maps exactly (group, the default) or
+    /// split among their counterparts with equal weights (equal)
+    #[arg(long, global = true, value_name = "HOW", value_parser = ["group", "equal"])]
+    pub hs_split: Option<String>,
     /// Flow of every row of a file without a flow column; with exporter=/importer= mapped,
     /// export or import reads each row as that side's own declaration (left out, each row is
     /// the exporter's export and the importer's import at once)
@@ -177,6 +182,10 @@ impl Global {
                     })
                 })
                 .transpose()?,
+            hs_split: match self.hs_split.as_deref() {
+                Some("equal") => tradestat::analysis::products::HsSplit::Equal,
+                _ => tradestat::analysis::products::HsSplit::Group,
+            },
         })
     }
 
