@@ -384,6 +384,70 @@ pub fn check_harmonisable(lf: &LazyFrame, to: usize) -> Result<()> {
     )))
 }
 
+/// A command that compares years (`compare`, `composition` over several years) on data whose
+/// compared years are in different HS editions, without `--hs-edition`: the six-digit codes
+/// are harmonised to the latest of those editions (the codes of the newest year read as they
+/// are), and the note returned says so; `--hs-edition` overrides. Data whose codes cannot be
+/// harmonised (chapters or headings of another edition) is left as it is, with a note saying
+/// the editions differ. `None` when the years share an edition or one was asked for.
+pub fn harmonise_compared_years(
+    ds: &mut crate::load::Dataset,
+    q: &crate::question::Question,
+) -> Result<Option<String>> {
+    if ds.options.hs_edition.is_some() {
+        return Ok(None);
+    }
+    let rows = q.keep_years(ds.lf.clone());
+    let df = rows
+        .clone()
+        .filter(six_digit_hs())
+        .group_by([edition_of_row(col("classification"), col("year")).alias("e")])
+        .agg([col("year")
+            .unique()
+            .sort(SortOptions::default())
+            .alias("years")])
+        .sort(["e"], SortMultipleOptions::default())
+        .collect()
+        .map_err(Error::polars(
+            "cannot find the HS editions of the years compared",
+        ))?;
+    let editions: Vec<usize> = crate::frame::strings(&df, "e")?
+        .into_iter()
+        .flatten()
+        .filter_map(|e| HS_EDITIONS.iter().position(|h| *h == e))
+        .collect();
+    if editions.len() < 2 {
+        return Ok(None);
+    }
+    let to = *editions.iter().max().expect("two editions");
+    let listed = editions
+        .iter()
+        .map(|&e| format!("{} (HS{})", HS_EDITIONS[e], EDITION_YEARS[e].max(1992)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Err(e) = check_harmonisable(&rows, to) {
+        return Ok(Some(format!(
+            "the years compared are in different HS editions ({listed}) and were not \
+             harmonised: {e}"
+        )));
+    }
+    let present = editions_present(&ds.lf)?;
+    let split = ds.options.hs_split;
+    ds.lf = harmonise(ds.lf.clone(), to, &present, split);
+    ds.fast = ds.fast.take().map(|f| harmonise(f, to, &present, split));
+    ds.domestic = ds
+        .domestic
+        .take()
+        .map(|d| harmonise(d, to, &present, split));
+    ds.options.hs_edition = Some(to);
+    Ok(Some(format!(
+        "the years compared are in different HS editions ({listed}): codes harmonised to the \
+         later, {} (HS{}), so that the same goods compare; --hs-edition names another",
+        HS_EDITIONS[to],
+        EDITION_YEARS[to].max(1992)
+    )))
+}
+
 /// What harmonising `lf` (already harmonised to `to`, [`harmonise`]) did: one note on the
 /// edition, one counting the codes and the value each rule touched (`1:1`, `n:1`, grouped,
 /// split, unconverted), one on the weights of a split, and one naming the six-digit codes

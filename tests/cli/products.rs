@@ -619,3 +619,86 @@ fn the_baci_extract_goes_to_hs2022_and_back_to_the_cent() {
     }
     assert!(groups > 0);
 }
+
+/// Years of different HS editions compared (`composition` over years, `compare`): harmonised
+/// to the later edition by default, with a note; `--hs-edition` names another. HS2017 300211
+/// (chapter 30) is HS2022 382211 (chapter 38), and 851712 the group of 851713, 851714, ...
+#[test]
+fn years_of_different_editions_compare_in_the_later_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = panel(
+        dir.path(),
+        &[
+            (2018, "300211", "H5", 50.0),
+            (2018, "851712", "H5", 100.0),
+            (2022, "382211", "H6", 40.0),
+            (2022, "851713", "H6", 70.0),
+            (2022, "851714", "H6", 30.0),
+        ],
+    );
+    let f = file.to_str().unwrap();
+    let by_chapter = |extra: &[&str]| -> (Vec<(String, String, f64)>, String) {
+        let (out, err) = succeeds(
+            tradestat()
+                .args(["composition", f, "--group", "chapter", "--output", "json"])
+                .args(extra),
+        );
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_str(&out).unwrap();
+        let mut got: Vec<(String, String, f64)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    text(r, "year").to_string(),
+                    text(r, "group").to_string(),
+                    r["value"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        got.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        (got, err)
+    };
+    let (got, err) = by_chapter(&[]);
+    let want = |a: &str| {
+        vec![
+            ("2018".to_string(), a.to_string(), 50.0),
+            ("2018".into(), "85".into(), 100.0),
+            ("2022".into(), a.to_string(), 40.0),
+            ("2022".into(), "85".into(), 100.0),
+        ]
+    };
+    assert_eq!(got, want("38"), "{err}");
+    assert!(
+        err.contains(
+            "different HS editions (H5 (HS2017), H6 (HS2022)): codes harmonised to the later, H6"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("grouped (1:n, n:n) 3 codes into 1 group ($200)"),
+        "{err}"
+    );
+    // --hs-edition overrides: in HS2017, 382211 is 300211 (chapter 30); no note on years.
+    let (got, err) = by_chapter(&["--hs-edition", "2017"]);
+    assert_eq!(got, want("30"), "{err}");
+    assert!(!err.contains("different HS editions"), "{err}");
+    // compare says so too, and its per-chapter rows are of the later edition.
+    let (out, err) =
+        succeeds(tradestat().args(["compare", f, "--years", "2018,2022", "--output", "csv"]));
+    assert!(err.contains("codes harmonised to the later, H6"), "{err}");
+    assert!(
+        out.contains("\n38 Miscellaneous chemical products,50,40,"),
+        "{out}"
+    );
+    // One edition: nothing to harmonise, no note.
+    let one = panel(
+        dir.path(),
+        &[(2018, "300211", "H5", 5.0), (2019, "300211", "H5", 6.0)],
+    );
+    let (_, err) =
+        succeeds(tradestat().args(["compare", one.to_str().unwrap(), "--years", "2018,2019"]));
+    assert!(
+        !err.contains("HS editions") && !err.contains("harmonised"),
+        "{err}"
+    );
+}
