@@ -185,6 +185,8 @@ pub struct LoadOptions {
     pub hs_edition: Option<usize>,
     /// How codes with several counterparts in that edition are harmonised.
     pub hs_split: crate::analysis::products::HsSplit,
+    /// The user's product categories (`--categories`): every analysis groups by them.
+    pub categories: Option<crate::analysis::user_categories::UserCategories>,
 }
 
 /// Expand the inputs: glob patterns become the files they match, in sorted order.
@@ -313,6 +315,15 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
                 harmonise(lf, to, &present, split),
                 fast.map(|f| harmonise(f, to, &present, split)),
             )
+        }
+        None => (lf, fast),
+    };
+    // The user's categories replace the HS codes (after harmonising: prefixes are codes of any
+    // edition). The fast lane reads BACI's codes, so it is left to the general engine.
+    let (lf, fast) = match &options.categories {
+        Some(cats) => {
+            crate::analysis::user_categories::check_levels(&lf, cats)?;
+            (crate::analysis::user_categories::apply(lf, cats), None)
         }
         None => (lf, fast),
     };

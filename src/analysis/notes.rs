@@ -37,6 +37,13 @@ pub fn question_notes(ds: &Dataset, q: &Question) -> Result<Vec<String>> {
             &q.currency,
         )?);
     }
+    if let Some(cats) = &ds.options.categories {
+        notes.extend(crate::analysis::user_categories::notes(
+            question_rows(ds.lf.clone(), q),
+            cats,
+            &q.currency,
+        )?);
+    }
     Ok(notes)
 }
 

@@ -6,6 +6,7 @@ use clap::Args;
 use polars::prelude::IntoLazy;
 use tradestat::analysis::baci_lane::BaciLane;
 use tradestat::analysis::products::harmonise_notes;
+use tradestat::analysis::user_categories;
 use tradestat::read::Validation;
 use tradestat::{Error, Result, load, write};
 
@@ -69,6 +70,10 @@ pub fn run(args: ConvertArgs, g: &Global) -> Result<()> {
         hs_notes = harmonise_notes(df.clone().lazy(), to, "USD")?;
         // What each row went through is for the notes; the table keeps its canonical columns.
         df = df.drop_many(["hs_rule", "hs_from"]);
+    }
+    if let Some(cats) = ds.options.categories.as_ref().filter(|_| !args.keep_layout) {
+        hs_notes.extend(user_categories::notes(df.clone().lazy(), cats, "USD")?);
+        df = df.drop_many(["category_from"]);
     }
     if ext == "csv" {
         write::csv(&out, &mut df)?;

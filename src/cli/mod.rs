@@ -73,6 +73,11 @@ pub struct Global {
     /// split among their counterparts with equal weights (equal)
     #[arg(long, global = true, value_name = "HOW", value_parser = ["group", "equal"])]
     pub hs_split: Option<String>,
+    /// Your own product categories: a CSV of category name and HS code prefixes (a header
+    /// line, then e.g. "Phones,851712 851713"); every analysis, chart and report groups the
+    /// products by them (codes in none are "uncategorised", counted in a warning)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub categories: Option<std::path::PathBuf>,
     /// Flow of every row of a file without a flow column; with exporter=/importer= mapped,
     /// export or import reads each row as that side's own declaration (left out, each row is
     /// the exporter's export and the importer's import at once)
@@ -186,6 +191,11 @@ impl Global {
                 Some("equal") => tradestat::analysis::products::HsSplit::Equal,
                 _ => tradestat::analysis::products::HsSplit::Group,
             },
+            categories: self
+                .categories
+                .as_deref()
+                .map(tradestat::analysis::user_categories::UserCategories::read)
+                .transpose()?,
         })
     }
 

@@ -702,3 +702,142 @@ fn years_of_different_editions_compare_in_the_later_one() {
         "{err}"
     );
 }
+
+/// `--categories FILE`: the user's categories (name, HS code prefixes) group the products of
+/// every analysis (composition, top, the chart, the report); codes in none are kept as
+/// "uncategorised" and named in a counted warning; the totals do not move.
+#[test]
+fn user_categories_group_every_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = panel(
+        dir.path(),
+        &[
+            (2018, "851712", "H5", 100.0),
+            (2018, "851762", "H5", 10.0),
+            (2018, "870323", "H5", 50.0),
+            (2018, "870324", "H5", 5.0),
+            (2018, "260700", "H5", 7.0),
+        ],
+    );
+    let f = file.to_str().unwrap();
+    let cats = dir.path().join("cats.csv");
+    std::fs::write(
+        &cats,
+        "category,hs\nPhones,851712 851713\nCars & SUVs,8703\n",
+    )
+    .unwrap();
+    let c = cats.to_str().unwrap();
+    let (out, err) = succeeds(tradestat().args([
+        "composition",
+        f,
+        "--group",
+        "category",
+        "--categories",
+        c,
+        "--output",
+        "json",
+    ]));
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(&out).unwrap();
+    let got: HashMap<String, (String, f64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                text(r, "group").to_string(),
+                (text(r, "label").to_string(), r["value"].as_f64().unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(got["phones"], ("Phones".to_string(), 100.0));
+    assert_eq!(got["cars-suvs"], ("Cars & SUVs".to_string(), 55.0));
+    assert_eq!(got["uncategorised"].1, 17.0);
+    assert_eq!(
+        got.values().map(|v| v.1).sum::<f64>(),
+        172.0,
+        "nothing dropped"
+    );
+    assert!(
+        err.contains("warning: 2 product codes (2 rows, $17) in no category of")
+            && err.contains("260700, 851762"),
+        "{err}"
+    );
+    // top ranks the categories.
+    let top = json_rows(&["top", f, "--categories", c]);
+    let ranked: Vec<(&str, f64)> = top
+        .iter()
+        .map(|r| (text(r, "code"), r["value"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(
+        ranked,
+        [
+            ("phones", 100.0),
+            ("cars-suvs", 55.0),
+            ("uncategorised", 17.0)
+        ]
+    );
+    // The chart and the report group by them too.
+    let svg = dir.path().join("c.svg");
+    succeeds(
+        tradestat()
+            .args(["chart", "composition", f, "--categories", c, "-o"])
+            .arg(&svg),
+    );
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        svg.contains("Phones") && svg.contains("Cars &amp; SUVs"),
+        "a chart of categories"
+    );
+    let report = dir.path().join("r");
+    succeeds(
+        tradestat()
+            .args(["report", f, "-q", "--categories", c, "-o"])
+            .arg(&report),
+    );
+    let table = std::fs::read_to_string(report.join("tables/composition.csv")).unwrap();
+    assert!(table.contains("phones,Phones,100"), "{table}");
+    let md = std::fs::read_to_string(report.join("report.md")).unwrap();
+    assert!(
+        md.contains("in no category of"),
+        "the warning is in the report"
+    );
+}
+
+/// Bad category files are refused, naming what is wrong: empty, overlapping prefixes, codes
+/// that are no HS code; and data at several product levels (a chapter beside its codes would
+/// be counted twice in a category).
+#[test]
+fn bad_category_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = panel(dir.path(), &[(2018, "851712", "H5", 1.0)]);
+    let f = file.to_str().unwrap();
+    let refused = |text: &str| {
+        let cats = dir.path().join("bad.csv");
+        std::fs::write(&cats, text).unwrap();
+        fails(tradestat().args(["top", f, "--categories", cats.to_str().unwrap()]))
+    };
+    assert!(refused("").contains("no categories"));
+    let err = refused("category,hs\nPhones,8517\nSmartphones,851713\n");
+    assert!(
+        err.contains("overlapping") && err.contains("8517 (Phones) and 851713 (Smartphones)"),
+        "{err}"
+    );
+    let err = refused("category,hs\nPhones,851712 999998\n");
+    assert!(
+        err.contains("999998 (Phones)") && err.contains("not an HS"),
+        "{err}"
+    );
+    let err = fails(tradestat().args(["top", f, "--categories", "/nonexistent/cats.csv"]));
+    assert!(err.contains("/nonexistent/cats.csv"), "{err}");
+    let mixed = panel(
+        dir.path(),
+        &[(2018, "85", "H5", 2.0), (2018, "851712", "H5", 1.0)],
+    );
+    let cats = dir.path().join("ok.csv");
+    std::fs::write(&cats, "category,hs\nPhones,8517\n").unwrap();
+    let err = fails(tradestat().args([
+        "top",
+        mixed.to_str().unwrap(),
+        "--categories",
+        cats.to_str().unwrap(),
+    ]));
+    assert!(err.contains("several levels (2, 6 digits)"), "{err}");
+}
