@@ -187,6 +187,9 @@ pub struct LoadOptions {
     pub hs_split: crate::analysis::products::HsSplit,
     /// The user's product categories (`--categories`): every analysis groups by them.
     pub categories: Option<crate::analysis::user_categories::UserCategories>,
+    /// Set by [`crate::analysis::products::harmonise_compared_years`]: why the codes were
+    /// harmonised without `--hs-edition` (a note of every question on the data).
+    pub hs_compared: Option<String>,
 }
 
 /// Expand the inputs: glob patterns become the files they match, in sorted order.

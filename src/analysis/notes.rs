@@ -36,6 +36,7 @@ pub fn question_notes(ds: &Dataset, q: &Question) -> Result<Vec<String>> {
             to,
             &q.currency,
         )?);
+        notes.extend(ds.options.hs_compared.clone());
     }
     if let Some(cats) = &ds.options.categories {
         notes.extend(crate::analysis::user_categories::notes(

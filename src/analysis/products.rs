@@ -389,7 +389,9 @@ pub fn check_harmonisable(lf: &LazyFrame, to: usize) -> Result<()> {
 /// are harmonised to the latest of those editions (the codes of the newest year read as they
 /// are), and the note returned says so; `--hs-edition` overrides. Data whose codes cannot be
 /// harmonised (chapters or headings of another edition) is left as it is, with a note saying
-/// the editions differ. `None` when the years share an edition or one was asked for.
+/// the editions differ. `None` when the years share an edition or one was asked for. The note
+/// is also kept in the data's options (`hs_compared`), so every question's notes carry it
+/// ([`crate::analysis::notes::question_notes`]).
 pub fn harmonise_compared_years(
     ds: &mut crate::load::Dataset,
     q: &crate::question::Question,
@@ -440,12 +442,13 @@ pub fn harmonise_compared_years(
         .take()
         .map(|d| harmonise(d, to, &present, split));
     ds.options.hs_edition = Some(to);
-    Ok(Some(format!(
+    ds.options.hs_compared = Some(format!(
         "the years compared are in different HS editions ({listed}): codes harmonised to the \
          later, {} (HS{}), so that the same goods compare; --hs-edition names another",
         HS_EDITIONS[to],
         EDITION_YEARS[to].max(1992)
-    )))
+    ));
+    Ok(ds.options.hs_compared.clone())
 }
 
 /// What harmonising `lf` (already harmonised to `to`, [`harmonise`]) did: one note on the

@@ -32,8 +32,9 @@ pub fn run(args: CompareArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
     let (mut ds, q) = args.filters.filters().prepare(ds)?;
     // Two years of two HS editions compare in the later one.
-    let harmonised = harmonise_compared_years(&mut ds, &q)?;
+    // The note on it is among the question's notes.
+    harmonise_compared_years(&mut ds, &q)?;
     let t = tables::compare_table(&ds, &q, args.group)?;
-    super::common::emit(g, "compare", &ds, &q, &t, harmonised.into_iter().collect())?;
+    super::common::emit(g, "compare", &ds, &q, &t, Vec::new())?;
     Ok(())
 }

@@ -49,15 +49,9 @@ pub fn run(args: CompositionArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
     let (mut ds, q) = args.filters.filters().prepare(ds)?;
     // Years of two HS editions compare in the later one.
-    let harmonised = harmonise_compared_years(&mut ds, &q)?;
+    // The note on it is among the question's notes.
+    harmonise_compared_years(&mut ds, &q)?;
     let t = tables::composition_by_year(&ds, &q, args.direction, args.group)?;
-    super::common::emit(
-        g,
-        "composition",
-        &ds,
-        &q,
-        &t,
-        harmonised.into_iter().collect(),
-    )?;
+    super::common::emit(g, "composition", &ds, &q, &t, Vec::new())?;
     Ok(())
 }

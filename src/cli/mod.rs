@@ -196,6 +196,7 @@ impl Global {
                 .as_deref()
                 .map(tradestat::analysis::user_categories::UserCategories::read)
                 .transpose()?,
+            hs_compared: None,
         })
     }
 

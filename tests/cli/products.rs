@@ -690,6 +690,18 @@ fn years_of_different_editions_compare_in_the_later_one() {
         out.contains("\n38 Miscellaneous chemical products,50,40,"),
         "{out}"
     );
+    // The compare chart and the report, too.
+    let svg = dir.path().join("c.svg");
+    let (_, err) = succeeds(
+        tradestat()
+            .args(["chart", "compare", f, "--years", "2018,2022", "-o"])
+            .arg(&svg),
+    );
+    assert!(err.contains("codes harmonised to the later, H6"), "{err}");
+    let report = dir.path().join("r");
+    succeeds(tradestat().args(["report", f, "-q", "-o"]).arg(&report));
+    let md = std::fs::read_to_string(report.join("report.md")).unwrap();
+    assert!(md.contains("codes harmonised to the later, H6"), "{md}");
     // One edition: nothing to harmonise, no note.
     let one = panel(
         dir.path(),
