@@ -49,6 +49,9 @@ pub struct Dataset {
     /// The countries `lf` was narrowed to by [`Dataset::scoped`] (only their rows, on either
     /// side), or `None` for every row.
     pub scope: Option<Vec<String>>,
+    /// With `--hs-edition`: the HS editions and groups the whole data holds, of which every
+    /// reading of it (whole or scoped) makes the same harmonised groups.
+    pub(crate) hs_present: Option<crate::analysis::products::Present>,
 }
 
 /// A BACI code table given as an input: not trade data, but names and codes for it.
@@ -183,6 +186,13 @@ pub struct LoadOptions {
     /// Harmonise six-digit HS codes to this edition (an index of
     /// [`crate::reference::HS_EDITIONS`]; see [`crate::analysis::products::harmonise`]).
     pub hs_edition: Option<usize>,
+    /// How codes with several counterparts in that edition are harmonised.
+    pub hs_split: crate::analysis::products::HsSplit,
+    /// The user's product categories (`--categories`): every analysis groups by them.
+    pub categories: Option<crate::analysis::user_categories::UserCategories>,
+    /// Set by [`crate::analysis::products::harmonise_compared_years`]: why the codes were
+    /// harmonised without `--hs-edition` (a note of every question on the data).
+    pub hs_compared: Option<String>,
 }
 
 /// Expand the inputs: glob patterns become the files they match, in sorted order.
@@ -283,16 +293,34 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
     }
     let Frames { fast, text, typed } = frames;
     let parts = text.clone();
-    if let Some(to) = options.hs_edition {
-        // Refused before anything is computed: codes that cannot be harmonised row by row.
-        crate::analysis::products::check_harmonisable(&combine(text.clone())?, to)?;
+    // What the whole data decides once for every reading of it: whether its HS codes can be
+    // harmonised, and the editions (and groups) it holds, of which the harmonised groups are
+    // made; then whether the user's categories fit its product levels.
+    let hs_present = match options.hs_edition {
+        Some(to) => {
+            use crate::analysis::products::{check_harmonisable, editions_present};
+            let derived = derived(combine(text.clone())?, &files);
+            check_harmonisable(&derived, to)?;
+            Some(editions_present(&derived)?)
+        }
+        None => None,
+    };
+    let lf = harmonised(combine(text)?, &files, options, hs_present.as_ref());
+    if let Some(cats) = &options.categories {
+        crate::analysis::user_categories::check_levels(&lf, cats)?;
     }
-    let fast = if typed {
-        Some(finish(combine(fast)?, &files, options))
+    let lf = categorised(lf, options);
+    // The user's categories replace the codes the typed plan would read: the text plan only.
+    let fast = if typed && options.categories.is_none() {
+        Some(harmonised(
+            combine(fast)?,
+            &files,
+            options,
+            hs_present.as_ref(),
+        ))
     } else {
         None
     };
-    let lf = finish(combine(text)?, &files, options);
     Ok(Dataset {
         lf,
         fast,
@@ -305,6 +333,7 @@ pub fn load(inputs: &[String], options: &LoadOptions) -> Result<Dataset> {
         options: options.clone(),
         inputs,
         scope: None,
+        hs_present,
     })
 }
 
@@ -316,19 +345,39 @@ fn combine(mut frames: Vec<LazyFrame>) -> Result<LazyFrame> {
     concat(frames, UnionArgs::default()).map_err(Error::polars("cannot combine the inputs"))
 }
 
-/// What every reading of the inputs gets after they are combined (the whole table, or the rows
-/// of a question's countries: [`Dataset::scoped`]): directions derived from turnover records,
-/// then HS codes harmonised.
-fn finish(lf: LazyFrame, files: &[FileInfo], options: &LoadOptions) -> LazyFrame {
-    // Only our own and mapped files can hold turnover records (press-release figures).
+/// Directions derived from turnover records: only our own and mapped files can hold them
+/// (press-release figures).
+fn derived(lf: LazyFrame, files: &[FileInfo]) -> LazyFrame {
     let derive = files
         .iter()
         .any(|f| matches!(f.layout, Layout::Canonical | Layout::Mapped));
-    let lf = if derive { derive_directions(lf) } else { lf };
-    // HS codes of every edition read in one: after the derived rows, which keep the codes of
-    // the rows they come from.
-    match options.hs_edition {
-        Some(to) => crate::analysis::products::harmonise(lf, to),
+    if derive { derive_directions(lf) } else { lf }
+}
+
+/// What every reading of the inputs gets after they are combined (the whole table, or the rows
+/// of a question's countries: [`Dataset::scoped`]), before the user's categories: directions
+/// derived, then HS codes harmonised (after the derived rows, which keep the codes of the rows
+/// they come from) with the editions and groups of the whole data (`present`).
+fn harmonised(
+    lf: LazyFrame,
+    files: &[FileInfo],
+    options: &LoadOptions,
+    present: Option<&crate::analysis::products::Present>,
+) -> LazyFrame {
+    let lf = derived(lf, files);
+    match (options.hs_edition, present) {
+        (Some(to), Some(present)) => {
+            crate::analysis::products::harmonise(lf, to, present, options.hs_split)
+        }
+        _ => lf,
+    }
+}
+
+/// The user's categories in place of the HS codes (after harmonising: prefixes are codes of any
+/// edition).
+fn categorised(lf: LazyFrame, options: &LoadOptions) -> LazyFrame {
+    match &options.categories {
+        Some(cats) => crate::analysis::user_categories::apply(lf, cats),
         None => lf,
     }
 }
@@ -422,18 +471,27 @@ impl Dataset {
             .filter_map(|f| f.scope.as_ref())
             .map(|s| s.keeping(countries))
             .collect();
+        let present = self.hs_present.as_ref();
         let typed = plans.iter().any(|(_, t)| t.is_some());
-        self.fast = if typed {
+        self.fast = if typed && self.options.categories.is_none() {
             let frames = plans
                 .iter()
                 .map(|(text, t)| t.clone().unwrap_or_else(|| text.clone()))
                 .collect();
-            Some(finish(combine(frames)?, &self.files, &self.options))
+            Some(harmonised(
+                combine(frames)?,
+                &self.files,
+                &self.options,
+                present,
+            ))
         } else {
             None
         };
         let text = plans.into_iter().map(|(text, _)| text).collect();
-        self.lf = finish(combine(text)?, &self.files, &self.options);
+        self.lf = categorised(
+            harmonised(combine(text)?, &self.files, &self.options, present),
+            &self.options,
+        );
         self.scope = Some(countries.to_vec());
         Ok(self)
     }

@@ -855,6 +855,177 @@ impl HsConversion {
     }
 }
 
+/// What a six-digit code of one edition becomes in another ([`HsConversion::plan`]), and the
+/// rule that decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mapped {
+    /// One code that no other code of the data's editions goes to (`1:1`, the code itself
+    /// where it did not change).
+    OneToOne(String),
+    /// One code that other codes go to as well (`n:1`): their values are summed.
+    ManyToOne(String),
+    /// The smallest group of codes of the target edition that the code's value maps to
+    /// exactly (a `1:n` or `n:n` code, or a code whose counterpart is part of such a group),
+    /// sorted.
+    Grouped(Vec<String>),
+    /// The code's counterparts, among which its value is split with equal weights.
+    Split(Vec<String>),
+}
+
+impl Mapped {
+    /// The rule's name in notes: `1:1`, `n:1`, `grouped`, `split`.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Mapped::OneToOne(_) => "1:1",
+            Mapped::ManyToOne(_) => "n:1",
+            Mapped::Grouped(_) => "grouped",
+            Mapped::Split(_) => "split",
+        }
+    }
+}
+
+/// Find with path halving, over target codes numbered in order of appearance.
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+impl HsConversion {
+    /// What every six-digit code of the editions `from` (indexes of [`HS_EDITIONS`]) becomes
+    /// in edition `to`, keyed by edition and code, codes of `to` itself included where they
+    /// are part of a group; codes the tables do not know are absent (left unconverted).
+    ///
+    /// A code with one counterpart moves whole (`1:1`, `n:1`). A code with several (`1:n`,
+    /// `n:n`) is, unless `split`, replaced by the smallest group of `to` codes closed under
+    /// the conversions of every edition in `from`: the groups are the connected components of
+    /// the graph linking each code to its counterparts, so no value of the group's codes can
+    /// come from outside it, totals are exact and the same group stands for the same goods in
+    /// every edition of the data (codes of `to` in a group are grouped too). With `split`,
+    /// such a code's value is shared among its counterparts (equal weights) and nothing is
+    /// grouped.
+    ///
+    /// `groups` are groups of codes the data holds already (`010121+010129`, written by an
+    /// earlier harmonisation), by edition: each goes where its codes go together.
+    pub fn plan(
+        &self,
+        from: &[usize],
+        groups: &[(usize, String)],
+        to: usize,
+        split: bool,
+    ) -> HashMap<(usize, String), Mapped> {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut parent: Vec<usize> = Vec::new();
+        let mut node = |code: &String, parent: &mut Vec<usize>| -> usize {
+            *index.entry(code.clone()).or_insert_with(|| {
+                parent.push(parent.len());
+                parent.len() - 1
+            })
+        };
+        let mut converted: Vec<(usize, String, Conversion)> = Vec::new();
+        for &e in from.iter().filter(|&&e| e != to) {
+            let mut codes = self.codes(e);
+            codes.sort_unstable();
+            for code in codes {
+                let c = self.convert(code, e, to);
+                match &c {
+                    Conversion::One(t) => {
+                        node(t, &mut parent);
+                    }
+                    Conversion::Several(ts) => {
+                        let first = node(&ts[0], &mut parent);
+                        for t in &ts[1..] {
+                            let other = node(t, &mut parent);
+                            if !split {
+                                let (a, b) = (find(&mut parent, first), find(&mut parent, other));
+                                parent[b] = a;
+                            }
+                        }
+                    }
+                    Conversion::Unknown => {}
+                }
+                converted.push((e, code.to_string(), c));
+            }
+        }
+        for (e, group) in groups.iter().filter(|(e, _)| *e != to) {
+            let mut targets = Vec::new();
+            for code in group.split('+') {
+                match self.convert(code, *e, to) {
+                    Conversion::One(t) => targets.push(t),
+                    Conversion::Several(ts) => targets.extend(ts),
+                    Conversion::Unknown => {}
+                }
+            }
+            targets.sort();
+            targets.dedup();
+            let c = match targets.len() {
+                0 => Conversion::Unknown,
+                1 => Conversion::One(targets.remove(0)),
+                _ => Conversion::Several(targets),
+            };
+            if let Conversion::Several(ts) = &c {
+                let first = node(&ts[0], &mut parent);
+                for t in &ts[1..] {
+                    let other = node(t, &mut parent);
+                    if !split {
+                        let (a, b) = (find(&mut parent, first), find(&mut parent, other));
+                        parent[b] = a;
+                    }
+                }
+            } else if let Conversion::One(t) = &c {
+                node(t, &mut parent);
+            }
+            converted.push((*e, group.clone(), c));
+        }
+        // Each group's codes, by the group's root.
+        let mut members: HashMap<usize, Vec<String>> = HashMap::new();
+        for (code, &i) in &index {
+            let root = find(&mut parent, i);
+            members.entry(root).or_default().push(code.clone());
+        }
+        for m in members.values_mut() {
+            m.sort();
+        }
+        // How many codes of each edition go to each target: n:1 or 1:1.
+        let mut sources: HashMap<(usize, &str), usize> = HashMap::new();
+        for (e, _, c) in &converted {
+            if let Conversion::One(t) = c {
+                *sources.entry((*e, t.as_str())).or_default() += 1;
+            }
+        }
+        let mut out = HashMap::new();
+        for (e, code, c) in &converted {
+            let mapped = match c {
+                Conversion::Unknown => continue,
+                Conversion::Several(ts) if split => Mapped::Split(ts.clone()),
+                Conversion::Several(ts) => {
+                    Mapped::Grouped(members[&find(&mut parent, index[&ts[0]])].clone())
+                }
+                Conversion::One(t) => {
+                    let group = &members[&find(&mut parent, index[t])];
+                    if group.len() > 1 {
+                        Mapped::Grouped(group.clone())
+                    } else if sources[&(*e, t.as_str())] > 1 {
+                        Mapped::ManyToOne(t.clone())
+                    } else {
+                        Mapped::OneToOne(t.clone())
+                    }
+                }
+            };
+            out.insert((*e, code.clone()), mapped);
+        }
+        // The target edition's own codes that are part of a group join it.
+        for group in members.values().filter(|m| m.len() > 1) {
+            for code in group {
+                out.insert((to, code.clone()), Mapped::Grouped(group.clone()));
+            }
+        }
+        out
+    }
+}
+
 /// The HS conversion tables, decompressed and parsed on first use.
 pub fn hs_conversion() -> &'static HsConversion {
     static TABLE: OnceLock<HsConversion> = OnceLock::new();

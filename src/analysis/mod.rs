@@ -19,6 +19,7 @@ mod rankings;
 mod rules;
 mod sides;
 mod summary;
+pub mod user_categories;
 
 pub use composition::*;
 pub use rankings::*;

@@ -36,6 +36,14 @@ pub fn question_notes(ds: &Dataset, q: &Question) -> Result<Vec<String>> {
             to,
             &q.currency,
         )?);
+        notes.extend(ds.options.hs_compared.clone());
+    }
+    if let Some(cats) = &ds.options.categories {
+        notes.extend(crate::analysis::user_categories::notes(
+            question_rows(ds.lf.clone(), q),
+            cats,
+            &q.currency,
+        )?);
     }
     Ok(notes)
 }
@@ -63,7 +71,7 @@ fn question_rows(lf: LazyFrame, q: &Question) -> LazyFrame {
 /// named (every row of theirs, whoever the other side is). What a question reads when only
 /// those rows are parsed ([`crate::question::Filters::prepare`]), so the counts of rows left out
 /// are the same whether the inputs were narrowed to them or not.
-fn countries_rows(q: &Question) -> Expr {
+pub(crate) fn countries_rows(q: &Question) -> Expr {
     let mut countries = vec![q.reporter.clone()];
     if let Partners::Some(list) = &q.partners {
         countries.extend(list.iter().cloned());

@@ -164,7 +164,11 @@ pub fn run(args: ChartArgs, g: &Global) -> Result<()> {
     let req = args.request();
     req.check()?;
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let (ds, q) = req.filters(&args.filters.filters()).apply(ds)?;
+    let (mut ds, q) = req.filters(&args.filters.filters()).apply(ds)?;
+    // Years of two HS editions compare in the later one (a note says so).
+    if matches!(args.kind, Kind::Compare | Kind::Composition) {
+        tradestat::analysis::products::harmonise_compared_years(&mut ds, &q)?;
+    }
     let composed = compose(&ds, &q, &req)?;
     chart::render(&composed.data, &composed.spec, &path, Some(format))?;
     let mut notes = notes::question_notes(&ds, &q)?;

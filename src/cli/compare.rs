@@ -2,6 +2,7 @@
 
 use clap::Args;
 use tradestat::analysis::GroupBy;
+use tradestat::analysis::products::harmonise_compared_years;
 use tradestat::tables;
 use tradestat::{Result, load};
 
@@ -29,7 +30,10 @@ pub struct CompareArgs {
 
 pub fn run(args: CompareArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
-    let (ds, q) = args.filters.filters().prepare(ds)?;
+    let (mut ds, q) = args.filters.filters().prepare(ds)?;
+    // Two years of two HS editions compare in the later one.
+    // The note on it is among the question's notes.
+    harmonise_compared_years(&mut ds, &q)?;
     let t = tables::compare_table(&ds, &q, args.group)?;
     super::common::emit(g, "compare", &ds, &q, &t, Vec::new())?;
     Ok(())

@@ -2,6 +2,7 @@
 //! economic category or end use.
 
 use clap::Args;
+use tradestat::analysis::products::harmonise_compared_years;
 use tradestat::analysis::{Direction, GroupBy};
 use tradestat::tables;
 use tradestat::{Result, load};
@@ -46,7 +47,10 @@ pub fn parse_group(s: &str) -> std::result::Result<GroupBy, String> {
 
 pub fn run(args: CompositionArgs, g: &Global) -> Result<()> {
     let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
-    let (ds, q) = args.filters.filters().prepare(ds)?;
+    let (mut ds, q) = args.filters.filters().prepare(ds)?;
+    // Years of two HS editions compare in the later one.
+    // The note on it is among the question's notes.
+    harmonise_compared_years(&mut ds, &q)?;
     let t = tables::composition_by_year(&ds, &q, args.direction, args.group)?;
     super::common::emit(g, "composition", &ds, &q, &t, Vec::new())?;
     Ok(())

@@ -3,7 +3,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use polars::prelude::IntoLazy;
 use tradestat::analysis::baci_lane::BaciLane;
+use tradestat::analysis::products::harmonise_notes;
+use tradestat::analysis::user_categories;
 use tradestat::read::Validation;
 use tradestat::{Error, Result, load, write};
 
@@ -62,6 +65,16 @@ pub fn run(args: ConvertArgs, g: &Global) -> Result<()> {
     } else {
         ds.collect(ds.lf.clone(), "the canonical table")?
     };
+    let mut hs_notes = Vec::new();
+    if let Some(to) = ds.options.hs_edition.filter(|_| !args.keep_layout) {
+        hs_notes = harmonise_notes(df.clone().lazy(), to, "USD")?;
+        // What each row went through is for the notes; the table keeps its canonical columns.
+        df = df.drop_many(["hs_rule", "hs_from"]);
+    }
+    if let Some(cats) = ds.options.categories.as_ref().filter(|_| !args.keep_layout) {
+        hs_notes.extend(user_categories::notes(df.clone().lazy(), cats, "USD")?);
+        df = df.drop_many(["category_from"]);
+    }
     if ext == "csv" {
         let mut df = write::guard_formulas(df.clone(), g.keep_formulas)?;
         write::csv(&out, &mut df)?;
@@ -76,6 +89,7 @@ pub fn run(args: ConvertArgs, g: &Global) -> Result<()> {
                 .into(),
         );
     }
+    notes.extend(hs_notes);
     notes.push(format!("wrote {} rows to {}", df.height(), out.display()));
     drop(_spinner);
     g.note(&notes);

@@ -68,6 +68,16 @@ pub struct Global {
     /// --hs, e.g. --hs 2017)
     #[arg(long, global = true, value_name = "EDITION", visible_alias = "hs")]
     pub hs_edition: Option<String>,
+    /// With --hs-edition: codes with several counterparts in that edition (1:n, n:n) are
+    /// aggregated to the smallest group of codes that maps exactly (group, the default) or
+    /// split among their counterparts with equal weights (equal)
+    #[arg(long, global = true, value_name = "HOW", value_parser = ["group", "equal"])]
+    pub hs_split: Option<String>,
+    /// Your own product categories: a CSV of category name and HS code prefixes (a header
+    /// line, then e.g. "Phones,851712 851713"); every analysis, chart and report groups the
+    /// products by them (codes in none are "uncategorised", counted in a warning)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub categories: Option<std::path::PathBuf>,
     /// Flow of every row of a file without a flow column; with exporter=/importer= mapped,
     /// export or import reads each row as that side's own declaration (left out, each row is
     /// the exporter's export and the importer's import at once)
@@ -177,6 +187,16 @@ impl Global {
                     })
                 })
                 .transpose()?,
+            hs_split: match self.hs_split.as_deref() {
+                Some("equal") => tradestat::analysis::products::HsSplit::Equal,
+                _ => tradestat::analysis::products::HsSplit::Group,
+            },
+            categories: self
+                .categories
+                .as_deref()
+                .map(tradestat::analysis::user_categories::UserCategories::read)
+                .transpose()?,
+            hs_compared: None,
         })
     }
 

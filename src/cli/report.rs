@@ -112,7 +112,9 @@ pub fn run(args: ReportArgs, g: &Global) -> Result<()> {
     let _spinner = g.spinner("reading the inputs");
     let ds = load(&files, &g.load_options(Default::default())?)?.materialise()?;
     let mut inputs = build::input_entries(&ds)?;
-    let (ds, q) = args.filters.filters().apply(ds)?;
+    let (mut ds, q) = args.filters.filters().apply(ds)?;
+    // The report's years compare: in the later HS edition where they differ (its notes say so).
+    tradestat::analysis::products::harmonise_compared_years(&mut ds, &q)?;
     // The subtitle names the inputs: the fetched records by their place in the report.
     let shown: Vec<String> = files
         .iter()

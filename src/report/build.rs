@@ -728,7 +728,110 @@ fn what_is_traded(ds: &Dataset, q: &Question, r: &mut Report) -> Result<Section>
         name: "what-is-traded".into(),
         table: t,
     });
+    // The same goods under other words in another year ("molybdenum ores" in 2014,
+    // "molybdenum ore" in 2018) are one category: the categories read as the same HS codes.
+    let unified = unified_categories(&named);
+    if !unified.is_empty() {
+        let mut u = Table::new(vec![
+            ("category", output::Kind::Text),
+            ("hs", output::Kind::Text),
+            ("years", output::Kind::Text),
+            ("as named", output::Kind::Text),
+            ("sources", output::Kind::Text),
+        ]);
+        u.title = Some("Product categories across years: the same HS codes, one category".into());
+        for g in &unified {
+            u.push(vec![
+                Cell::Text(g.label.clone()),
+                Cell::Text(g.hs.join(", ")),
+                Cell::Text(g.years.clone()),
+                Cell::Text(g.named.clone()),
+                Cell::Text(g.sources.clone()),
+            ]);
+        }
+        sec.bullets.push(format!(
+            "Across the years, {} of the sources' categories are one category each, read as the \
+             same HS codes: {}.",
+            unified.len(),
+            unified
+                .iter()
+                .map(|g| format!("{} (HS {}; {})", g.label, g.hs.join(", "), g.named))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+        sec.tables.push(TableItem {
+            name: "what-is-traded-across-years".into(),
+            table: u,
+        });
+    }
     Ok(sec)
+}
+
+/// A category named in several years under one or more names, read as the same HS codes.
+struct Unified {
+    /// The names joined (`molybdenum ores / molybdenum ore`), or the one name.
+    label: String,
+    hs: Vec<String>,
+    /// The years, in order (`2014, 2018`).
+    years: String,
+    /// Each name with its years (`molybdenum ores (2014), molybdenum ore (2018)`).
+    named: String,
+    /// The sources of the names, each once.
+    sources: String,
+}
+
+/// The categories of `named` that share their HS codes with a category of another year.
+fn unified_categories(named: &[NamedCategory]) -> Vec<Unified> {
+    let mut keys: Vec<&Vec<String>> = Vec::new();
+    for n in named.iter().filter(|n| !n.hs.is_empty()) {
+        if !keys.contains(&&n.hs) {
+            keys.push(&n.hs);
+        }
+    }
+    let mut out = Vec::new();
+    for hs in keys {
+        let same: Vec<&NamedCategory> = named.iter().filter(|n| &n.hs == hs).collect();
+        let mut years: Vec<i32> = same.iter().map(|n| n.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        if years.len() < 2 {
+            continue;
+        }
+        let mut names: Vec<&str> = Vec::new();
+        let mut sources: Vec<&str> = Vec::new();
+        for n in &same {
+            if !names.contains(&n.name.as_str()) {
+                names.push(&n.name);
+            }
+            if !sources.contains(&n.source.as_str()) {
+                sources.push(&n.source);
+            }
+        }
+        let named_years = names
+            .iter()
+            .map(|name| {
+                let ys: Vec<String> = same
+                    .iter()
+                    .filter(|n| n.name == *name)
+                    .map(|n| n.year.to_string())
+                    .collect();
+                format!("{name} ({})", ys.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(Unified {
+            label: names.join(" / "),
+            hs: hs.clone(),
+            years: years
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            named: named_years,
+            sources: sources.join("; "),
+        });
+    }
+    out
 }
 
 /// The inputs as the manifest lists them: name and SHA-256 (the seed data: its embedded bytes),

@@ -13,7 +13,8 @@ use crate::common::{fails, fixture, succeeds, tradestat};
 
 /// Columns whose cells are text in every table (codes and names stay text even when they look
 /// like numbers); every other column holds numbers. `year` holds integers.
-const TEXT_COLUMNS: [&str; 23] = [
+const TEXT_COLUMNS: [&str; 26] = [
+    "as named",
     "as stated",
     "category",
     "chapter",
@@ -37,6 +38,8 @@ const TEXT_COLUMNS: [&str; 23] = [
     "reading",
     "reporter",
     "source",
+    "sources",
+    "years",
 ];
 
 fn read_xlsx(path: &Path) -> Xlsx<std::io::BufReader<std::fs::File>> {
