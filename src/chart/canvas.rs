@@ -330,10 +330,17 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         if lo == 0 {
             return String::new();
         }
+        // At a word's end where the text has one to cut at ("…, other than jute, cotton or…",
+        // not "…cotton or ma…"); a single word longer than the space is cut where it must be.
+        let mid_word =
+            lo < chars.len() && !chars[lo].is_whitespace() && !chars[lo - 1].is_whitespace();
+        if mid_word && let Some(space) = chars[..lo].iter().rposition(|c| c.is_whitespace()) {
+            lo = space;
+        }
         chars[..lo]
             .iter()
             .collect::<String>()
-            .trim_end()
+            .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':'))
             .to_string()
             + "…"
     }

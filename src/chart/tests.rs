@@ -397,3 +397,39 @@ fn one_or_two_points_and_empty_data_still_draw() {
         roxmltree::Document::parse(&svg).unwrap();
     }
 }
+
+#[test]
+fn labels_too_long_for_their_space_are_cut_after_a_whole_word() {
+    let name = "Sacks and bags: of a kind used for the packing of goods, of textile materials \
+                (other than jute, cotton or man-made textile materials), and several further \
+                qualifications that no label has room for";
+    let mut data = ranking(false, 3);
+    data.names[0] = name.into();
+    let svg = to_svg(&ChartData::Top(data), &spec("top")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let cut: Vec<String> = texts(&doc)
+        .into_iter()
+        .filter(|t| t.ends_with('…'))
+        .collect();
+    assert!(
+        !cut.is_empty(),
+        "the long name was not cut: {:?}",
+        texts(&doc)
+    );
+    let words: Vec<&str> = name
+        .split_whitespace()
+        .map(|w| w.trim_end_matches([',', ':', ';']))
+        .collect();
+    for line in cut {
+        let last = line
+            .trim_end_matches('…')
+            .split_whitespace()
+            .last()
+            .unwrap_or("")
+            .to_string();
+        assert!(
+            words.contains(&last.as_str()),
+            "'{line}' ends inside a word ('{last}')"
+        );
+    }
+}
