@@ -306,35 +306,7 @@ pub fn fetch_into(
         fetch::fetch(query, options, &bar)?
     };
     fetch::write_output(&fetched, out)?;
-    let mut notes = vec![format!(
-        "fetched {} rows in {} part(s) from the {}: {} from the cache, {} request(s), {} split(s) at the row cap",
-        fetched.rows(),
-        fetched.parts.len(),
-        options.endpoint().name(),
-        fetched.from_cache,
-        fetched.requests,
-        fetched.splits
-    )];
-    if let Some((first, last)) = fetched.download_dates() {
-        notes.push(if first == last {
-            format!("downloaded on {first}")
-        } else {
-            format!("downloaded between {first} and {last} (see the downloadedAt column)")
-        });
-    }
-    if refresh {
-        if fetched.revised.is_empty() {
-            notes.push("refresh: no part changed since it was cached".into());
-        }
-        for r in &fetched.revised {
-            notes.push(format!("refresh: data revised: {r}"));
-        }
-    }
-    notes.push(format!(
-        "wrote {} rows to {}",
-        fetched.rows(),
-        out.display()
-    ));
+    let notes = fetched.notes(options.endpoint().name(), refresh, out);
     Ok(notes)
 }
 
@@ -376,28 +348,7 @@ fn run_bulk(args: FetchArgs, g: &Global) -> Result<()> {
     let options = args.connection.options()?;
     if args.dry_run {
         let (listing, planned) = bulk::plan(&query, &options)?;
-        let cached = planned.iter().filter(|p| p.cached).count();
-        let base = options.base_url.trim_end_matches('/');
-        let mut text = String::new();
-        for r in query.listing_requests() {
-            text.push_str(&format!("listing: GET {base}{r}\n"));
-        }
-        for p in &planned {
-            text.push_str(&format!(
-                "GET {}  {}{}\n",
-                p.url,
-                p.describe,
-                if p.cached { "  (cached)" } else { "" }
-            ));
-        }
-        text.push_str(&format!(
-            "{} file(s) listed ({} listing request(s) from the cache, {} sent): {} to download, {} already cached; nothing was downloaded\n",
-            planned.len(),
-            listing.from_cache,
-            listing.requests,
-            planned.len() - cached,
-            cached
-        ));
+        let text = bulk::dry_run_text(&query, &listing, &planned, &options.base_url);
         return super::Global {
             out: None,
             ..g.clone()
@@ -418,34 +369,7 @@ fn run_bulk(args: FetchArgs, g: &Global) -> Result<()> {
         bulk::fetch(&query, &options, &bar)?
     };
     bulk::write_output(&fetched, &out)?;
-    let downloaded = fetched.files.iter().filter(|f| !f.cached).count();
-    let mut notes = vec![format!(
-        "bulk: {} file(s) listed ({} listing request(s) from the cache), {} downloaded, {} from the cache, {} request(s)",
-        fetched.files.len(),
-        fetched.listing_from_cache,
-        downloaded,
-        fetched.files.len() - downloaded,
-        fetched.requests
-    )];
-    if args.connection.refresh && fetched.revised.is_empty() {
-        notes.push("refresh: no file changed since it was cached".into());
-    }
-    for r in &fetched.revised {
-        notes.push(format!("refresh: file revised: {r}"));
-    }
-    notes.push(if bulk::is_folder(&out) {
-        format!(
-            "wrote {} file(s) into {}",
-            fetched.files.len(),
-            out.display()
-        )
-    } else {
-        format!(
-            "wrote {} file(s) stitched into {}",
-            fetched.files.len(),
-            out.display()
-        )
-    });
+    let notes = fetched.notes(args.connection.refresh, &out);
     g.note(&notes);
     Ok(())
 }

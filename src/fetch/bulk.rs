@@ -238,6 +238,71 @@ pub struct BulkFetched {
     pub revised: Vec<String>,
 }
 
+/// What `--dry-run` prints: the listing requests, each download it would make (cached or
+/// not), and the counts.
+pub fn dry_run_text(
+    query: &BulkQuery,
+    listing: &Listing,
+    planned: &[Planned],
+    base_url: &str,
+) -> String {
+    let cached = planned.iter().filter(|p| p.cached).count();
+    let base = base_url.trim_end_matches('/');
+    let mut text = String::new();
+    for r in query.listing_requests() {
+        text.push_str(&format!("listing: GET {base}{r}\n"));
+    }
+    for p in planned {
+        text.push_str(&format!(
+            "GET {}  {}{}\n",
+            p.url,
+            p.describe,
+            if p.cached { "  (cached)" } else { "" }
+        ));
+    }
+    text.push_str(&format!(
+        "{} file(s) listed ({} listing request(s) from the cache, {} sent): {} to download, {} already cached; nothing was downloaded\n",
+        planned.len(),
+        listing.from_cache,
+        listing.requests,
+        planned.len() - cached,
+        cached
+    ));
+    text
+}
+
+impl BulkFetched {
+    /// What the reader is told of a bulk fetch written to `out`: files listed, downloaded and
+    /// cached, requests, revisions found by a refresh, where the files went.
+    pub fn notes(&self, refresh: bool, out: &Path) -> Vec<String> {
+        let downloaded = self.files.iter().filter(|f| !f.cached).count();
+        let mut notes = vec![format!(
+            "bulk: {} file(s) listed ({} listing request(s) from the cache), {} downloaded, {} from the cache, {} request(s)",
+            self.files.len(),
+            self.listing_from_cache,
+            downloaded,
+            self.files.len() - downloaded,
+            self.requests
+        )];
+        if refresh && self.revised.is_empty() {
+            notes.push("refresh: no file changed since it was cached".into());
+        }
+        for r in &self.revised {
+            notes.push(format!("refresh: file revised: {r}"));
+        }
+        notes.push(if is_folder(out) {
+            format!("wrote {} file(s) into {}", self.files.len(), out.display())
+        } else {
+            format!(
+                "wrote {} file(s) stitched into {}",
+                self.files.len(),
+                out.display()
+            )
+        });
+        notes
+    }
+}
+
 /// The folder of the bulk files in the cache, and of the records of what was downloaded.
 fn bulk_dir(options: &Options) -> PathBuf {
     options.cache_dir.join("bulk")

@@ -221,6 +221,36 @@ impl Fetched {
         self.parts.iter().map(|p| p.data.len()).sum()
     }
 
+    /// What the reader is told of a fetch written to `out` from `endpoint` (its name): parts,
+    /// cache and requests, download dates, revisions found by a refresh.
+    pub fn notes(&self, endpoint: &str, refresh: bool, out: &Path) -> Vec<String> {
+        let mut notes = vec![format!(
+            "fetched {} rows in {} part(s) from the {endpoint}: {} from the cache, {} request(s), {} split(s) at the row cap",
+            self.rows(),
+            self.parts.len(),
+            self.from_cache,
+            self.requests,
+            self.splits
+        )];
+        if let Some((first, last)) = self.download_dates() {
+            notes.push(if first == last {
+                format!("downloaded on {first}")
+            } else {
+                format!("downloaded between {first} and {last} (see the downloadedAt column)")
+            });
+        }
+        if refresh {
+            if self.revised.is_empty() {
+                notes.push("refresh: no part changed since it was cached".into());
+            }
+            for r in &self.revised {
+                notes.push(format!("refresh: data revised: {r}"));
+            }
+        }
+        notes.push(format!("wrote {} rows to {}", self.rows(), out.display()));
+        notes
+    }
+
     /// The first and last download dates (`YYYY-MM-DD`) of the parts.
     pub fn download_dates(&self) -> Option<(String, String)> {
         let mut d: Vec<&str> = self
