@@ -573,37 +573,24 @@ pub(crate) fn scan(label: &str, data: &Data, delimiter: u8, schema: Schema) -> R
 /// value column is read.
 fn check_parquet_values(lf: &LazyFrame, column: &str, path: &Path) -> Result<()> {
     let v = col(column).cast(DataType::Float64);
-    let bad = lf
+    let bad = v
         .clone()
-        .select([col(column)])
-        .with_row_index("_row", Some(1))
-        .filter(
-            v.clone()
-                .lt(lit(0.0))
-                .or(v.clone().is_nan())
-                .or(v.clone().is_infinite()),
-        )
-        .limit(1)
-        .collect()
-        .map_err(Error::polars(format!(
-            "{}: cannot read column '{column}'",
-            path.display()
-        )))?;
-    if bad.height() == 0 {
+        .lt(lit(0.0))
+        .or(v.clone().is_nan())
+        .or(v.is_infinite());
+    let Some((row, first)) = first_bad_parquet_row(lf, column, bad, DataType::Float64, path)?
+    else {
         return Ok(());
-    }
-    let row = crate::frame::ints(&bad, "_row")?[0].unwrap_or(0);
-    let found = crate::frame::floats(&bad, column)?[0]
+    };
+    let found = crate::frame::floats(&first, column)?[0]
         .map(|x| x.to_string())
         .unwrap_or_default();
-    Err(Error::Cell {
-        path: path.to_path_buf(),
-        line: row as u64,
-        column: column.into(),
-        message: format!(
-            "expected a finite value of at least zero, found {found} (row {row} of the Parquet file)"
-        ),
-    })
+    Err(parquet_cell(
+        path,
+        column,
+        row,
+        format!("expected a finite value of at least zero, found {found}"),
+    ))
 }
 
 /// A Parquet file's years must be what a CSV file's checks accept ([`layout::YEARS`]): the
@@ -611,35 +598,58 @@ fn check_parquet_values(lf: &LazyFrame, column: &str, path: &Path) -> Result<()>
 fn check_parquet_years(lf: &LazyFrame, column: &str, path: &Path) -> Result<()> {
     let y = col(column).cast(DataType::Int64);
     let (lo, hi) = (*layout::YEARS.start(), *layout::YEARS.end());
-    let bad = lf
+    let bad = y
+        .clone()
+        .lt(lit(i64::from(lo)))
+        .or(y.gt(lit(i64::from(hi))));
+    let Some((row, first)) = first_bad_parquet_row(lf, column, bad, DataType::Int64, path)? else {
+        return Ok(());
+    };
+    let found = crate::frame::ints(&first, column)?[0].unwrap_or(0);
+    Err(parquet_cell(
+        path,
+        column,
+        row,
+        format!("expected a year from {lo} to {hi}, found '{found}'"),
+    ))
+}
+
+/// The first row (counted from 1) of a Parquet file where `bad` holds, with `column` cast to
+/// `dtype`: only that column is read.
+fn first_bad_parquet_row(
+    lf: &LazyFrame,
+    column: &str,
+    bad: Expr,
+    dtype: DataType,
+    path: &Path,
+) -> Result<Option<(i64, DataFrame)>> {
+    let first = lf
         .clone()
         .select([col(column)])
         .with_row_index("_row", Some(1))
-        .filter(
-            y.clone()
-                .lt(lit(i64::from(lo)))
-                .or(y.clone().gt(lit(i64::from(hi)))),
-        )
-        .select([col("_row"), y.alias(column)])
+        .filter(bad)
+        .select([col("_row"), col(column).cast(dtype)])
         .limit(1)
         .collect()
         .map_err(Error::polars(format!(
             "{}: cannot read column '{column}'",
             path.display()
         )))?;
-    if bad.height() == 0 {
-        return Ok(());
+    if first.height() == 0 {
+        return Ok(None);
     }
-    let row = crate::frame::ints(&bad, "_row")?[0].unwrap_or(0);
-    let found = crate::frame::ints(&bad, column)?[0].unwrap_or(0);
-    Err(Error::Cell {
+    let row = crate::frame::ints(&first, "_row")?[0].unwrap_or(0);
+    Ok(Some((row, first)))
+}
+
+/// The error for a Parquet cell refused at `row`: `expected` says what, the row number where.
+fn parquet_cell(path: &Path, column: &str, row: i64, expected: String) -> Error {
+    Error::Cell {
         path: path.to_path_buf(),
         line: row as u64,
         column: column.into(),
-        message: format!(
-            "expected a year from {lo} to {hi}, found '{found}' (row {row} of the Parquet file)"
-        ),
-    })
+        message: format!("{expected} (row {row} of the Parquet file)"),
+    }
 }
 
 fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(LazyFrame, FileInfo)> {
