@@ -470,7 +470,7 @@ impl Dataset {
             .iter()
             .filter_map(|f| f.scope.as_ref())
             .map(|s| s.keeping(countries))
-            .collect();
+            .collect::<Result<_>>()?;
         let present = self.hs_present.as_ref();
         let typed = plans.iter().any(|(_, t)| t.is_some());
         self.fast = if typed && self.options.categories.is_none() {

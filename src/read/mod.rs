@@ -4,6 +4,7 @@
 pub mod baci;
 pub mod baci_rows;
 pub mod blocks;
+pub(crate) mod prefilter;
 pub mod layout;
 pub mod sniff;
 
@@ -87,6 +88,24 @@ pub struct FileInfo {
 pub(crate) struct ScopePlan {
     text: (LazyFrame, Vec<Expr>),
     typed: Option<(LazyFrame, Vec<Expr>)>,
+    /// How to scan the file's kept lines again (see [`prefilter`]): `None` when the layout's
+    /// countries are not each read from one column.
+    rescan: Option<Rescan>,
+}
+
+/// What [`ScopePlan::keeping`] needs to read only some lines of a delimited file through the
+/// file's own plans: the file, its delimiter and scan schemas, the filter on blank lines, and
+/// the fields holding the reporter and the partner (with the names the plans read them by).
+#[derive(Clone)]
+struct Rescan {
+    label: String,
+    data: Data,
+    delimiter: u8,
+    text_schema: Schema,
+    typed_schema: Option<Schema>,
+    keep: Expr,
+    /// (field number, column name) of the reporter and of the partner.
+    sides: [(usize, String); 2],
 }
 
 impl std::fmt::Debug for ScopePlan {
@@ -97,8 +116,11 @@ impl std::fmt::Debug for ScopePlan {
 
 impl ScopePlan {
     /// The file's text and typed plans keeping only the rows whose reporter or partner is one
-    /// of `countries` (canonical codes).
-    pub(crate) fn keeping(&self, countries: &[String]) -> (LazyFrame, Option<LazyFrame>) {
+    /// of `countries` (canonical codes). Where it can, a first pass over the file's bytes
+    /// ([`prefilter`]) keeps only the lines whose reporter or partner cell reads as one of
+    /// them, judged by the plans' own country expressions once per distinct cell; the plans
+    /// then parse those lines alone, and their filter decides exactly, as on the whole file.
+    pub(crate) fn keeping(&self, countries: &[String]) -> Result<(LazyFrame, Option<LazyFrame>)> {
         let set = || lit(Series::new(PlSmallStr::EMPTY, countries.to_vec())).implode(true);
         let pos = |name: &str| {
             crate::schema::COLUMNS
@@ -107,14 +129,91 @@ impl ScopePlan {
                 .expect("a canonical column")
         };
         let (r, p) = (pos("reporter"), pos("partner"));
-        let plan = |(scan, exprs): &(LazyFrame, Vec<Expr>)| {
-            let keep = exprs[r]
+        let keep = |exprs: &[Expr]| {
+            exprs[r]
                 .clone()
                 .is_in(set(), false)
-                .or(exprs[p].clone().is_in(set(), false));
-            scan.clone().filter(keep).select(exprs.clone())
+                .or(exprs[p].clone().is_in(set(), false))
         };
-        (plan(&self.text), self.typed.as_ref().map(plan))
+        let (text_scan, typed_scan) = match self.prefiltered(countries, &[r, p])? {
+            Some(scans) => scans,
+            None => (
+                self.text.0.clone(),
+                self.typed.as_ref().map(|(scan, _)| scan.clone()),
+            ),
+        };
+        let text = text_scan
+            .filter(keep(&self.text.1))
+            .select(self.text.1.clone());
+        let typed = match (typed_scan, &self.typed) {
+            (Some(scan), Some((_, exprs))) => {
+                Some(scan.filter(keep(exprs)).select(exprs.clone()))
+            }
+            _ => None,
+        };
+        Ok((text, typed))
+    }
+
+    /// The text and typed scans of the lines of the file that may hold a row of `countries`
+    /// (canonical codes; `sides` are the positions of the reporter and partner among the
+    /// canonical columns); `None` when the file cannot be narrowed this way.
+    fn prefiltered(
+        &self,
+        countries: &[String],
+        sides: &[usize; 2],
+    ) -> Result<Option<(LazyFrame, Option<LazyFrame>)>> {
+        let Some(re) = &self.rescan else {
+            return Ok(None);
+        };
+        let judge = |canonical: usize, column: &str| {
+            let expr = self.text.1[canonical].clone();
+            let column = column.to_string();
+            move |cell: Option<&str>| -> bool {
+                let Ok(df) =
+                    DataFrame::new_infer_height(vec![Column::new(column.as_str().into(), [cell])])
+                else {
+                    return true;
+                };
+                let set = lit(Series::new(PlSmallStr::EMPTY, countries.to_vec())).implode(true);
+                // A cell the expression cannot read is kept: the plan then refuses it with the
+                // line and column, as on the whole file.
+                df.lazy()
+                    .select([expr.clone().is_in(set, false).alias("k")])
+                    .collect()
+                    .ok()
+                    .and_then(|d| d.column("k").ok()?.bool().ok()?.get(0))
+                    .unwrap_or(true)
+            }
+        };
+        let reporter = judge(sides[0], &re.sides[0].1);
+        let partner = judge(sides[1], &re.sides[1].1);
+        let Some(lines) = prefilter::kept_lines(
+            &re.label,
+            &re.data,
+            re.delimiter,
+            [
+                prefilter::Side {
+                    field: re.sides[0].0,
+                    keeps: &reporter,
+                },
+                prefilter::Side {
+                    field: re.sides[1].0,
+                    keeps: &partner,
+                },
+            ],
+        )?
+        else {
+            return Ok(None);
+        };
+        let data = Data::Bytes(Arc::new(lines));
+        let text = scan(&re.label, &data, re.delimiter, re.text_schema.clone())?.filter(re.keep.clone());
+        let typed = match &re.typed_schema {
+            Some(schema) => Some(
+                scan(&re.label, &data, re.delimiter, schema.clone())?.filter(re.keep.clone()),
+            ),
+            None => None,
+        };
+        Ok(Some((text, typed)))
     }
 }
 
@@ -378,25 +477,57 @@ pub fn read_csv(
         layout,
         Layout::ComtradePlus | Layout::ComtradeLegacy | Layout::Comext
     );
+    // The fields of the reporter and the partner, for a first pass that keeps only a
+    // question's lines (each is read from one column in these layouts).
+    let rescan = |typed_schema: Option<Schema>| -> Option<Rescan> {
+        let names = column_names(&sniffed);
+        let side = |names_of: &[&str]| {
+            let i = sniffed.find(names_of)?;
+            Some((i, names.get(i)?.clone()))
+        };
+        let sides = match layout {
+            Layout::ComtradePlus => [
+                side(&["reportercode"]).or_else(|| side(&["reporteriso"]))?,
+                side(&["partnercode"]).or_else(|| side(&["partneriso"]))?,
+            ],
+            Layout::ComtradeLegacy => [side(&["reportercode"])?, side(&["partnercode"])?],
+            Layout::Comext => [
+                side(&["declarantiso", "reporter"])?,
+                side(&["partneriso", "partner"])?,
+            ],
+            _ => return None,
+        };
+        Some(Rescan {
+            label: label.to_string(),
+            data: data.clone(),
+            delimiter: sniffed.delimiter,
+            text_schema: schema_of(&Default::default()),
+            typed_schema,
+            keep: keep.clone(),
+            sides,
+        })
+    };
     if !typed.is_empty() {
         let fast = scan(label, &data, sniffed.delimiter, schema_of(&typed))?.filter(keep.clone());
-        let lf = lf.filter(keep);
         if row_by_row {
             info.scope = Some(ScopePlan {
-                text: (lf.clone(), exprs.clone()),
+                text: (lf.clone().filter(keep.clone()), exprs.clone()),
                 typed: Some((fast.clone(), typed_exprs.clone())),
+                rescan: rescan(Some(schema_of(&typed))),
             });
         }
+        let lf = lf.filter(keep);
         info.text_plan = Some(TextPlan(lf.select(exprs)));
         return Ok((fast.select(typed_exprs), info));
     }
-    let lf = lf.filter(keep);
     if row_by_row {
         info.scope = Some(ScopePlan {
-            text: (lf.clone(), exprs.clone()),
+            text: (lf.clone().filter(keep.clone()), exprs.clone()),
             typed: None,
+            rescan: rescan(None),
         });
     }
+    let lf = lf.filter(keep);
     Ok((lf.select(exprs), info))
 }
 
@@ -786,6 +917,77 @@ mod tests {
         let schema = fast.clone().collect_schema().unwrap();
         assert_eq!(schema.get("value"), Some(&DataType::Float64));
         assert_eq!(a.height(), 2);
+    }
+
+    /// The first pass over a file's bytes runs for each layout whose rows can be narrowed
+    /// (it gives up on nothing here) and keeps only the lines of the countries asked about;
+    /// the plans read from those lines give the rows the whole file's plans give for them.
+    #[test]
+    fn the_first_pass_keeps_only_the_question_lines_on_each_layout() {
+        let legacy = "Classification,Year,Period,Aggregate Level,Is Leaf Code,Trade Flow Code,Trade Flow,Reporter Code,Reporter,Partner Code,Partner,Commodity Code,Commodity,Trade Value (US$)\n\
+            H4,2018,2018,6,1,2,Export,398,Kazakhstan,484,Mexico,261390,\"Molybdenum ores, other\",1000\n\
+            H4,2018,2018,6,1,1,Import,484,Mexico,398,Kazakhstan,261390,\"Molybdenum ores, other\",900\n\
+            H4,2018,2018,6,1,1,Import,276,Germany,250,France,870323,Cars,5\n";
+        let plus = format!(
+            "{HEADER}2021,52,398,484,X,TOTAL,12.5,,\n2021,52,276,\"250\",M,010121,7,3,\n2021,52,484,0,M,010121,7,3,\n"
+        );
+        let comext_new = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/comext_new.csv"
+        ))
+        .unwrap();
+        let comext_old = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/comext_old.csv"
+        ))
+        .unwrap();
+        let countries = vec!["MEX".to_string()];
+        for (text, layout, kept) in [
+            (legacy.to_string(), Layout::ComtradeLegacy, 2),
+            (plus, Layout::ComtradePlus, 2),
+            (comext_new, Layout::Comext, 0),
+            (comext_old, Layout::Comext, 0),
+        ] {
+            let (whole, info) = read(&text);
+            assert_eq!(info.layout, layout);
+            let scope = info.scope.as_ref().expect("a row-by-row layout");
+            let (r, p) = (2, 3);
+            assert_eq!(
+                (crate::schema::COLUMNS[r], crate::schema::COLUMNS[p]),
+                ("reporter", "partner")
+            );
+            let (scan, _) = scope
+                .prefiltered(&countries, &[r, p])
+                .unwrap()
+                .expect("the first pass runs");
+            let lines = scan.collect().unwrap().height();
+            let all = whole.clone().collect().unwrap();
+            let expected = all
+                .clone()
+                .lazy()
+                .filter(
+                    col("reporter")
+                        .eq(lit("MEX"))
+                        .or(col("partner").eq(lit("MEX"))),
+                )
+                .collect()
+                .unwrap()
+                .height();
+            assert!(lines < all.height(), "{layout:?}: {lines} of {}", all.height());
+            assert_eq!(lines, expected, "{layout:?}");
+            if kept > 0 {
+                assert_eq!(lines, kept, "{layout:?}");
+            }
+            let (text_plan, typed_plan) = scope.keeping(&countries).unwrap();
+            let got = sorted(typed_plan.unwrap_or(text_plan)).unwrap();
+            let want = sorted(whole.filter(
+                col("reporter")
+                    .eq(lit("MEX"))
+                    .or(col("partner").eq(lit("MEX"))),
+            ))
+            .unwrap();
+            assert!(got.equals_missing(&want), "{layout:?}\n{got}\n{want}");
+        }
     }
 
     /// A number the typed scan refuses (spaces around it) fails the typed plan only: the text
