@@ -183,6 +183,9 @@ pub struct LoadOptions {
     /// Count domestic flows (reporter = partner) in the analyses instead of leaving them out
     /// (see [`crate::analysis::domestic`]).
     pub keep_domestic: bool,
+    /// Parse every row even for a question about a few countries (`--every-row`: no
+    /// [`Dataset::scoped`] reading; the same answers, for checking).
+    pub every_row: bool,
     /// Harmonise six-digit HS codes to this edition (an index of
     /// [`crate::reference::HS_EDITIONS`]; see [`crate::analysis::products::harmonise`]).
     pub hs_edition: Option<usize>,
@@ -449,6 +452,7 @@ impl Dataset {
     /// parsing them into the canonical table (see `read::ScopePlan`).
     pub fn can_scope(&self) -> bool {
         !self.seed
+            && !self.options.every_row
             && self.domestic.is_none()
             && !self.files.is_empty()
             && self.files.iter().all(|f| f.scope.is_some())
@@ -465,12 +469,17 @@ impl Dataset {
         if !self.can_scope() {
             return Ok(self);
         }
-        let plans: Vec<(LazyFrame, Option<LazyFrame>)> = self
+        let plans: Option<Vec<(LazyFrame, Option<LazyFrame>)>> = self
             .files
             .iter()
             .filter_map(|f| f.scope.as_ref())
             .map(|s| s.keeping(countries))
             .collect::<Result<_>>()?;
+        // A file that cannot be narrowed after all (a canonical file with reconciled flows):
+        // every row is read.
+        let Some(plans) = plans else {
+            return Ok(self);
+        };
         let present = self.hs_present.as_ref();
         let typed = plans.iter().any(|(_, t)| t.is_some());
         self.fast = if typed && self.options.categories.is_none() {

@@ -90,6 +90,10 @@ pub struct Global {
     /// panels carry) in the figures; by default they are left out and a note says how much
     #[arg(long, global = true)]
     pub keep_domestic: bool,
+    /// Parse every row of the inputs, even for a question about a few countries (by default
+    /// only their rows are parsed; the answer is the same, this is slower: for checking)
+    #[arg(long, global = true)]
+    pub every_row: bool,
     /// Text encoding of the inputs: utf8 (default) or latin1
     #[arg(long, global = true, value_name = "ENCODING", value_parser = parse_encoding, default_value = "utf8")]
     pub encoding: Encoding,
@@ -175,6 +179,7 @@ impl Global {
             encoding: self.encoding,
             validation,
             keep_domestic: self.keep_domestic,
+            every_row: self.every_row,
             hs_edition: self
                 .hs_edition
                 .as_deref()

@@ -4,8 +4,8 @@
 pub mod baci;
 pub mod baci_rows;
 pub mod blocks;
-pub(crate) mod prefilter;
 pub mod layout;
+pub(crate) mod prefilter;
 pub mod sniff;
 
 use std::io::Read;
@@ -91,6 +91,9 @@ pub(crate) struct ScopePlan {
     /// How to scan the file's kept lines again (see [`prefilter`]): `None` when the layout's
     /// countries are not each read from one column.
     rescan: Option<Rescan>,
+    /// The rows can be narrowed only by the first pass, which checks that no row needs every
+    /// other row (a canonical file's reconciled flows).
+    only_by_first_pass: bool,
 }
 
 /// What [`ScopePlan::keeping`] needs to read only some lines of a delimited file through the
@@ -106,6 +109,9 @@ struct Rescan {
     keep: Expr,
     /// (field number, column name) of the reporter and of the partner.
     sides: [(usize, String); 2],
+    /// (field number, column name) of a column whose cells must all read as `false` for the
+    /// rows to be narrowed (a canonical file's `reconciled`).
+    veto: Option<(usize, String)>,
 }
 
 impl std::fmt::Debug for ScopePlan {
@@ -120,7 +126,12 @@ impl ScopePlan {
     /// ([`prefilter`]) keeps only the lines whose reporter or partner cell reads as one of
     /// them, judged by the plans' own country expressions once per distinct cell; the plans
     /// then parse those lines alone, and their filter decides exactly, as on the whole file.
-    pub(crate) fn keeping(&self, countries: &[String]) -> Result<(LazyFrame, Option<LazyFrame>)> {
+    /// `None` when the file's rows cannot be narrowed after all (see
+    /// [`ScopePlan::only_by_first_pass`]).
+    pub(crate) fn keeping(
+        &self,
+        countries: &[String],
+    ) -> Result<Option<(LazyFrame, Option<LazyFrame>)>> {
         let set = || lit(Series::new(PlSmallStr::EMPTY, countries.to_vec())).implode(true);
         let pos = |name: &str| {
             crate::schema::COLUMNS
@@ -137,6 +148,7 @@ impl ScopePlan {
         };
         let (text_scan, typed_scan) = match self.prefiltered(countries, &[r, p])? {
             Some(scans) => scans,
+            None if self.only_by_first_pass => return Ok(None),
             None => (
                 self.text.0.clone(),
                 self.typed.as_ref().map(|(scan, _)| scan.clone()),
@@ -146,12 +158,10 @@ impl ScopePlan {
             .filter(keep(&self.text.1))
             .select(self.text.1.clone());
         let typed = match (typed_scan, &self.typed) {
-            (Some(scan), Some((_, exprs))) => {
-                Some(scan.filter(keep(exprs)).select(exprs.clone()))
-            }
+            (Some(scan), Some((_, exprs))) => Some(scan.filter(keep(exprs)).select(exprs.clone())),
             _ => None,
         };
-        Ok((text, typed))
+        Ok(Some((text, typed)))
     }
 
     /// The text and typed scans of the lines of the file that may hold a row of `countries`
@@ -187,6 +197,28 @@ impl ScopePlan {
         };
         let reporter = judge(sides[0], &re.sides[0].1);
         let partner = judge(sides[1], &re.sides[1].1);
+        // The veto: any cell that does not read as `false`.
+        let veto = re.veto.as_ref().map(|(_, column)| {
+            let column = column.to_string();
+            let at = crate::schema::COLUMNS
+                .iter()
+                .position(|c| *c == "reconciled")
+                .expect("a canonical column");
+            let expr = self.text.1[at].clone();
+            move |cell: Option<&str>| -> bool {
+                let Ok(df) =
+                    DataFrame::new_infer_height(vec![Column::new(column.as_str().into(), [cell])])
+                else {
+                    return true;
+                };
+                df.lazy()
+                    .select([expr.clone().alias("k")])
+                    .collect()
+                    .ok()
+                    .and_then(|d| d.column("k").ok()?.bool().ok()?.get(0))
+                    != Some(false)
+            }
+        });
         let Some(lines) = prefilter::kept_lines(
             &re.label,
             &re.data,
@@ -201,16 +233,24 @@ impl ScopePlan {
                     keeps: &partner,
                 },
             ],
+            re.veto
+                .as_ref()
+                .zip(veto.as_ref())
+                .map(|((field, _), v)| prefilter::Side {
+                    field: *field,
+                    keeps: v,
+                }),
         )?
         else {
             return Ok(None);
         };
         let data = Data::Bytes(Arc::new(lines));
-        let text = scan(&re.label, &data, re.delimiter, re.text_schema.clone())?.filter(re.keep.clone());
+        let text =
+            scan(&re.label, &data, re.delimiter, re.text_schema.clone())?.filter(re.keep.clone());
         let typed = match &re.typed_schema {
-            Some(schema) => Some(
-                scan(&re.label, &data, re.delimiter, schema.clone())?.filter(re.keep.clone()),
-            ),
+            Some(schema) => {
+                Some(scan(&re.label, &data, re.delimiter, schema.clone())?.filter(re.keep.clone()))
+            }
             None => None,
         };
         Ok(Some((text, typed)))
@@ -473,10 +513,13 @@ pub fn read_csv(
         )
     }
     .map_err(Error::polars(format!("{label}: cannot plan the scan")))?;
+    // Canonical files too, but only through the first pass, which checks that none of their
+    // rows is a reconciled flow (whose sides depend on every other row).
     let row_by_row = matches!(
         layout,
-        Layout::ComtradePlus | Layout::ComtradeLegacy | Layout::Comext
+        Layout::ComtradePlus | Layout::ComtradeLegacy | Layout::Comext | Layout::Canonical
     );
+    let only_by_first_pass = layout == Layout::Canonical;
     // The fields of the reporter and the partner, for a first pass that keeps only a
     // question's lines (each is read from one column in these layouts).
     let rescan = |typed_schema: Option<Schema>| -> Option<Rescan> {
@@ -495,7 +538,13 @@ pub fn read_csv(
                 side(&["declarantiso", "reporter"])?,
                 side(&["partneriso", "partner"])?,
             ],
+            Layout::Canonical => [side(&["reporter"])?, side(&["partner"])?],
             _ => return None,
+        };
+        let veto = if only_by_first_pass {
+            side(&["reconciled"])
+        } else {
+            None
         };
         Some(Rescan {
             label: label.to_string(),
@@ -505,6 +554,7 @@ pub fn read_csv(
             typed_schema,
             keep: keep.clone(),
             sides,
+            veto,
         })
     };
     if !typed.is_empty() {
@@ -514,6 +564,7 @@ pub fn read_csv(
                 text: (lf.clone().filter(keep.clone()), exprs.clone()),
                 typed: Some((fast.clone(), typed_exprs.clone())),
                 rescan: rescan(Some(schema_of(&typed))),
+                only_by_first_pass,
             });
         }
         let lf = lf.filter(keep);
@@ -525,6 +576,7 @@ pub fn read_csv(
             text: (lf.clone().filter(keep.clone()), exprs.clone()),
             typed: None,
             rescan: rescan(None),
+            only_by_first_pass,
         });
     }
     let lf = lf.filter(keep);
@@ -941,8 +993,13 @@ mod tests {
             "/tests/fixtures/comext_old.csv"
         ))
         .unwrap();
+        let canonical = "year,reporter,partner,flow,product,value,reconciled\n\
+            2018,KAZ,Mexico,export,261390,1000,false\n\
+            2018,DEU,FRA,export,870323,5,false\n\
+            2018,MEX,KAZ,import,261390,900,0\n";
         let countries = vec!["MEX".to_string()];
         for (text, layout, kept) in [
+            (canonical.to_string(), Layout::Canonical, 2),
             (legacy.to_string(), Layout::ComtradeLegacy, 2),
             (plus, Layout::ComtradePlus, 2),
             (comext_new, Layout::Comext, 0),
@@ -973,21 +1030,47 @@ mod tests {
                 .collect()
                 .unwrap()
                 .height();
-            assert!(lines < all.height(), "{layout:?}: {lines} of {}", all.height());
+            assert!(
+                lines < all.height(),
+                "{layout:?}: {lines} of {}",
+                all.height()
+            );
             assert_eq!(lines, expected, "{layout:?}");
             if kept > 0 {
                 assert_eq!(lines, kept, "{layout:?}");
             }
-            let (text_plan, typed_plan) = scope.keeping(&countries).unwrap();
+            let (text_plan, typed_plan) = scope.keeping(&countries).unwrap().unwrap();
             let got = sorted(typed_plan.unwrap_or(text_plan)).unwrap();
-            let want = sorted(whole.filter(
-                col("reporter")
-                    .eq(lit("MEX"))
-                    .or(col("partner").eq(lit("MEX"))),
-            ))
+            let want = sorted(
+                whole.filter(
+                    col("reporter")
+                        .eq(lit("MEX"))
+                        .or(col("partner").eq(lit("MEX"))),
+                ),
+            )
             .unwrap();
             assert!(got.equals_missing(&want), "{layout:?}\n{got}\n{want}");
         }
+    }
+
+    /// A canonical file holding a reconciled flow is not narrowed: whether a reconciled row's
+    /// sides are known depends on every other row.
+    #[test]
+    fn a_canonical_file_with_reconciled_flows_is_read_whole() {
+        let (_, info) = read(
+            "year,reporter,partner,flow,product,value,reconciled\n\
+             2018,KAZ,MEX,export,261390,1000,false\n\
+             2018,DEU,FRA,export,870323,5,true\n",
+        );
+        let scope = info.scope.as_ref().expect("a canonical file");
+        assert!(scope.keeping(&["MEX".to_string()]).unwrap().is_none());
+        // Without the column, no row is reconciled.
+        let (_, info) = read(
+            "year,reporter,partner,flow,product,value\n2018,KAZ,MEX,export,261390,1000\n2018,DEU,FRA,export,870323,5\n",
+        );
+        let scope = info.scope.as_ref().expect("a canonical file");
+        let (plan, _) = scope.keeping(&["MEX".to_string()]).unwrap().unwrap();
+        assert_eq!(plan.collect().unwrap().height(), 1);
     }
 
     /// A number the typed scan refuses (spaces around it) fails the typed plan only: the text

@@ -11,10 +11,12 @@
 //! Quoted fields are followed so that a delimiter or line break inside quotes is not taken for
 //! one. A block that ends inside quotes (a field with a line break across the split), or a quote
 //! in the middle of an unquoted field, makes the pass give up (`None`): the caller then reads
-//! the file as before.
+//! the file as before. So does a line whose `veto` cell is one the caller cannot narrow (a
+//! reconciled flow in a canonical file: whether its sides are known depends on every row).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use crate::error::Result;
@@ -30,25 +32,33 @@ pub(crate) struct Side<'a> {
 
 /// The header line and every line of `data` whose cell in either side's field the side keeps
 /// (or that cannot be read with certainty), in file order; `None` when the file's quoting does
-/// not allow reading it in blocks (see the module's note).
+/// not allow reading it in blocks (see the module's note) or a line's cell in the `veto` field
+/// is one the veto keeps.
 pub(crate) fn kept_lines(
     label: &str,
     data: &Data,
     delimiter: u8,
     sides: [Side; 2],
+    veto: Option<Side>,
 ) -> Result<Option<Vec<u8>>> {
     let mut blocks = Blocks::open(label, data)?;
     let header = blocks.header().to_vec();
-    let shared: [Shared; 2] = [Shared::new(&sides[0]), Shared::new(&sides[1])];
-    let fields = [sides[0].field, sides[1].field];
+    let mut shared = vec![Shared::new(&sides[0]), Shared::new(&sides[1])];
+    let mut fields = vec![sides[0].field, sides[1].field];
+    if let Some(v) = &veto {
+        shared.push(Shared::new(v));
+        fields.push(v.field);
+    }
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(workers * 2);
     let rx = Mutex::new(rx);
+    // Set by a worker that gives up: the rest of the file is not read.
+    let stop = AtomicBool::new(false);
     let (done, read) = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 s.spawn(|| {
-                    let mut memo = [Memo::default(), Memo::default()];
+                    let mut memo: Vec<Memo> = fields.iter().map(|_| Memo::default()).collect();
                     let mut out: Vec<(usize, Vec<u8>)> = Vec::new();
                     let mut ok = true;
                     loop {
@@ -56,11 +66,13 @@ pub(crate) fn kept_lines(
                         let Ok(Ok((n, bytes))) = next else { break };
                         if ok {
                             let mut kept = Vec::new();
-                            let mut keeps = |side: usize, cell: &[u8]| {
-                                memo[side].keeps(cell, &shared[side])
-                            };
-                            ok = block(&bytes, delimiter, fields, &mut keeps, &mut kept);
+                            let mut keeps =
+                                |side: usize, cell: &[u8]| memo[side].keeps(cell, &shared[side]);
+                            ok = block(&bytes, delimiter, &fields, &mut keeps, &mut kept);
                             out.push((n, kept));
+                            if !ok {
+                                stop.store(true, Ordering::Relaxed);
+                            }
                         }
                     }
                     ok.then_some(out)
@@ -69,7 +81,7 @@ pub(crate) fn kept_lines(
             .collect();
         let mut read: Result<()> = Ok(());
         let mut n = 0;
-        loop {
+        while !stop.load(Ordering::Relaxed) {
             match blocks.next_block() {
                 Ok(Some(b)) => {
                     if tx.send((n, b)).is_err() {
@@ -85,7 +97,7 @@ pub(crate) fn kept_lines(
             }
         }
         drop(tx);
-        let done: Option<Vec<Vec<(usize, Vec<u8>)>>> = handles
+        let done: Option<Vec<Parts>> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or(None))
             .collect();
@@ -105,6 +117,9 @@ pub(crate) fn kept_lines(
         text
     }))
 }
+
+/// One worker's kept lines, per block (block number, lines).
+type Parts = Vec<(usize, Vec<u8>)>;
 
 /// The verdicts shared by the workers: one per distinct cell text, decided once.
 struct Shared<'a> {
@@ -230,20 +245,36 @@ fn field(b: &[u8], pos: usize, delimiter: u8) -> Option<(usize, usize)> {
     Some((end, end))
 }
 
-/// Copy the lines of a block that `keeps` keeps (by the cells in `fields`) to `out`; `false`
-/// when the block cannot be read in isolation.
+/// Copy the lines of a block that `keeps` keeps (by the cells in `fields`: reporter, partner
+/// and, if given, the veto) to `out`; `false` when the block cannot be read in isolation or a
+/// veto cell is kept.
 fn block(
     b: &[u8],
     delimiter: u8,
-    fields: [usize; 2],
+    fields: &[usize],
     keeps: &mut impl FnMut(usize, &[u8]) -> bool,
     out: &mut Vec<u8>,
 ) -> bool {
-    let last = fields[0].max(fields[1]);
+    let last = fields.iter().copied().max().unwrap_or(0);
+    if memchr::memchr(b'"', b).is_none() {
+        return plain_block(b, delimiter, fields, last, keeps, out);
+    }
+    quoted_block(b, delimiter, fields, last, keeps, out)
+}
+
+/// [`block`] for a block with quotes: fields are followed one by one.
+fn quoted_block(
+    b: &[u8],
+    delimiter: u8,
+    fields: &[usize],
+    last: usize,
+    keeps: &mut impl FnMut(usize, &[u8]) -> bool,
+    out: &mut Vec<u8>,
+) -> bool {
     let mut pos = 0;
     while pos < b.len() {
         let start = pos;
-        let mut cells: [Option<&[u8]>; 2] = [None, None];
+        let mut cells: [Option<&[u8]>; 3] = [None, None, None];
         let mut f = 0;
         // The fields up to the last one looked at.
         let mut at_line_end = false;
@@ -303,8 +334,13 @@ fn block(
                 }
             }
         }
+        if let Some(v) = cells[2]
+            && keeps(2, v)
+        {
+            return false;
+        }
         let keep = match cells {
-            [Some(r), Some(p)] => keeps(0, r) || keeps(1, p),
+            [Some(r), Some(p), _] => keeps(0, r) || keeps(1, p),
             // A line too short to hold both cells: kept, for the plan to read or refuse.
             _ => true,
         };
@@ -313,6 +349,67 @@ fn block(
             out.push(b'\n');
         }
         pos = line_end + 1;
+    }
+    true
+}
+
+/// [`block`] for a block without quotes (most files): lines end at line breaks, fields at
+/// delimiters, and only the start of each line is looked at (a byte at a time: the cells are
+/// short, and a search call per cell costs more than the bytes).
+fn plain_block(
+    b: &[u8],
+    delimiter: u8,
+    fields: &[usize],
+    last: usize,
+    keeps: &mut impl FnMut(usize, &[u8]) -> bool,
+    out: &mut Vec<u8>,
+) -> bool {
+    let mut start = 0;
+    while start < b.len() {
+        let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |i| start + i);
+        let line = &b[start..end];
+        let mut cells: [Option<&[u8]>; 3] = [None, None, None];
+        let (mut f, mut from) = (0, 0);
+        for (i, &c) in line.iter().enumerate() {
+            if c == delimiter {
+                for (side, want) in fields.iter().enumerate() {
+                    if *want == f {
+                        cells[side] = Some(&line[from..i]);
+                    }
+                }
+                if f == last {
+                    break;
+                }
+                f += 1;
+                from = i + 1;
+            }
+        }
+        if f < last || cells.iter().take(fields.len()).any(Option::is_none) {
+            // The last field looked at ends the line (or the line is short).
+            let mut cell = &line[from..];
+            if let Some(c) = cell.strip_suffix(b"\r") {
+                cell = c;
+            }
+            for (side, want) in fields.iter().enumerate() {
+                if *want == f && cells[side].is_none() {
+                    cells[side] = Some(cell);
+                }
+            }
+        }
+        if let Some(v) = cells[2]
+            && keeps(2, v)
+        {
+            return false;
+        }
+        let keep = match cells {
+            [Some(r), Some(p), _] => keeps(0, r) || keeps(1, p),
+            _ => true,
+        };
+        if keep {
+            out.extend_from_slice(line);
+            out.push(b'\n');
+        }
+        start = end + 1;
     }
     true
 }
@@ -335,7 +432,7 @@ mod tests {
                 keeps: &keeps,
             },
         ];
-        kept_lines("test", &data, b',', sides)
+        kept_lines("test", &data, b',', sides, None)
             .unwrap()
             .map(|b| String::from_utf8(b).unwrap())
     }
@@ -364,10 +461,7 @@ mod tests {
         // The cells looked at are the last ones of the line, and a line break in a quoted
         // field after them is followed.
         let text = "r,p,d\n4,1,\"a\nb\"\n2,3,c\n";
-        assert_eq!(
-            kept(text, [0, 1], &["4"]).unwrap(),
-            "r,p,d\n4,1,\"a\nb\"\n"
-        );
+        assert_eq!(kept(text, [0, 1], &["4"]).unwrap(), "r,p,d\n4,1,\"a\nb\"\n");
     }
 
     #[test]
@@ -407,6 +501,7 @@ mod tests {
                     keeps: &keeps,
                 },
             ],
+            None,
         )
         .unwrap()
         .unwrap();
@@ -417,5 +512,68 @@ mod tests {
         assert_eq!(out.lines().count(), expected + 1);
         // Two sides, 300 spellings each: asked at most once per spelling per side.
         assert!(*asked.lock().unwrap() <= 600, "{}", asked.lock().unwrap());
+    }
+
+    #[test]
+    fn a_vetoed_cell_anywhere_gives_up() {
+        let keeps = |c: Option<&str>| c == Some("4");
+        let veto = |c: Option<&str>| c != Some("false");
+        let run = |text: &str| {
+            let data = Data::Bytes(Arc::new(text.as_bytes().to_vec()));
+            kept_lines(
+                "test",
+                &data,
+                b',',
+                [
+                    Side {
+                        field: 0,
+                        keeps: &keeps,
+                    },
+                    Side {
+                        field: 1,
+                        keeps: &keeps,
+                    },
+                ],
+                Some(Side {
+                    field: 3,
+                    keeps: &veto,
+                }),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            run("r,p,v,rec\n4,1,2,false\n5,6,7,false\n").as_deref(),
+            Some(&b"r,p,v,rec\n4,1,2,false\n"[..])
+        );
+        // A reconciled row of other countries still stops the pass.
+        assert!(run("r,p,v,rec\n4,1,2,false\n5,6,7,true\n").is_none());
+        assert!(run("r,p,v,rec\n4,1,2,false\n5,6,7,\n").is_none());
+    }
+
+    #[test]
+    fn blocks_without_quotes_read_as_blocks_with_them() {
+        let texts = [
+            "4,1,2\n5,6,7\n\n8\n9,4\n1,2,3,4,5\r\n4,\r\n,4\n",
+            "a,b,4,c\nx,y,z,4\n,,,\n",
+            "",
+            "4",
+            "7,4",
+        ];
+        for text in texts {
+            for fields in [[0, 1], [1, 0], [2, 3], [0, 0]] {
+                let run = |quoted: bool| {
+                    let mut out = Vec::new();
+                    let mut keeps = |_: usize, c: &[u8]| c == b"4";
+                    let last = fields[0].max(fields[1]);
+                    let ok = if quoted {
+                        quoted_block(text.as_bytes(), b',', &fields, last, &mut keeps, &mut out)
+                    } else {
+                        plain_block(text.as_bytes(), b',', &fields, last, &mut keeps, &mut out)
+                    };
+                    (ok, String::from_utf8(out).unwrap())
+                };
+                assert_eq!(run(false), run(true), "{text:?} {fields:?}");
+            }
+        }
     }
 }

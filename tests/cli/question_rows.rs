@@ -1,7 +1,9 @@
 //! Reading only the question's rows (issue 11): on Comtrade Plus files, a question about some
 //! countries parses only their rows into the canonical table. Its answers, notes and refusals
 //! must be those of the whole table: checked against the same data converted to the canonical
-//! layout (which is always read whole) and against `profile --engine general`.
+//! layout read whole (`--every-row`) and narrowed (canonical files without reconciled flows are
+//! narrowed too), and against `profile --engine general`. The narrowing runs a first pass over
+//! the file's bytes that keeps only the lines of the question's countries (`read::prefilter`).
 //!
 //! The fixture `comtrade_plus_generated.csv.gz` is synthetic (`bench/gen.py --rows 4800 --layout
 //! comtrade-plus`, seed 42): 154 reporters, partner World rows, TOTAL rows, HS6 leaves, a few
@@ -31,6 +33,14 @@ fn canonical(dir: &Path) -> PathBuf {
 /// stdout and stderr of `tradestat ARGS FILE --output csv`, and whether it succeeded.
 fn answer(args: &[&str], file: &Path) -> (bool, String, String) {
     run(tradestat().args(args).arg(file).args(["--output", "csv"]))
+}
+
+/// As [`answer`], every row parsed (`--every-row`).
+fn answer_whole(args: &[&str], file: &Path) -> (bool, String, String) {
+    run(tradestat()
+        .args(args)
+        .arg(file)
+        .args(["--output", "csv", "--every-row"]))
 }
 
 #[test]
@@ -80,10 +90,22 @@ fn the_question_rows_answer_as_the_whole_table() {
             out.lines().count() >= 2,
             "{q:?} gave no table (a comparison of nothing):\n{out}"
         );
-        let (ok_w, out_w, err_w) = answer(q, &whole);
+        let (ok_w, out_w, err_w) = answer_whole(q, &whole);
         assert!(ok_w, "{q:?} failed on the canonical file:\n{err_w}");
         assert_eq!(out, out_w, "{q:?}: the tables differ");
         assert_eq!(err, err_w, "{q:?}: the notes differ");
+        // The canonical file narrowed to the question's rows, and the Comtrade Plus file read
+        // whole, answer the same.
+        let (ok_n, out_n, err_n) = answer(q, &whole);
+        assert!(
+            ok_n,
+            "{q:?} failed on the canonical file narrowed:\n{err_n}"
+        );
+        assert_eq!(out, out_n, "{q:?}: the tables differ (canonical, narrowed)");
+        assert_eq!(err, err_n, "{q:?}: the notes differ (canonical, narrowed)");
+        let (_, out_a, err_a) = answer_whole(q, &generated());
+        assert_eq!(out, out_a, "{q:?}: the tables differ (every row)");
+        assert_eq!(err, err_a, "{q:?}: the notes differ (every row)");
     }
 }
 
@@ -127,7 +149,7 @@ fn the_question_rows_answer_as_the_whole_table_with_codes_changed_on_reading() {
     ];
     for q in questions {
         let (ok, out, err) = answer(q, &generated());
-        let (ok_w, out_w, err_w) = answer(q, &whole);
+        let (ok_w, out_w, err_w) = answer_whole(q, &whole);
         assert_eq!(ok, ok_w, "{q:?}:\n{err}\n{err_w}");
         assert!(ok, "{q:?} failed:\n{err}");
         assert!(out.lines().count() >= 2, "{q:?} gave no table:\n{out}");
@@ -181,8 +203,13 @@ fn the_question_rows_refuse_as_the_whole_table() {
         let (ok, _, err) = answer(q, &generated());
         assert!(!ok, "{q:?} should fail");
         assert!(err.starts_with("error: "), "{q:?}: {err}");
-        let (_, _, err_w) = answer(q, &whole);
+        let (_, _, err_w) = answer_whole(q, &whole);
         assert_eq!(err, err_w, "{q:?}: the refusals differ");
+        let (_, _, err_n) = answer(q, &whole);
+        assert_eq!(
+            err, err_n,
+            "{q:?}: the refusals differ (canonical, narrowed)"
+        );
     }
     let err = answer(&["summary", "-r", "TUV"], &generated()).2;
     assert!(
