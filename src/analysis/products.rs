@@ -9,6 +9,9 @@ use polars::prelude::*;
 use crate::error::{Error, Result};
 use crate::reference::{HS_EDITIONS, Mapped, bec, hs_conversion, hs_names};
 
+// The short labels of product names, for charts and prose, live beside the names.
+pub use super::labels::{SHORT_LABEL_CHARS, product_label, short_label};
+
 /// The HS name of `code` in the edition that `classification` names (`H0`..`H6`); any other
 /// classification (`HS`, CN8) takes the name in the newest edition that has the code. Null
 /// where the table has no name (a code that does not exist in that edition, CN8's eight
