@@ -85,11 +85,12 @@ const DANGLING: [&str; 32] = [
 
 /// Curated labels for frequent codes whose descriptions the rules cannot shorten well (the car
 /// codes name the engine before the cylinder capacity that tells them apart; crude oil's
-/// "crude" comes last). Chosen by the tradestat maintainers (issue 14, "Products people can
+/// "crude" comes last; gold is "Metals: gold" in CEPII's wording, which reads badly in a
+/// sentence). Chosen by the tradestat maintainers (issue 14, "Products people can
 /// read") from the CEPII and UN wording of the code in every edition that has it; each
 /// wording holds for all of them (checked by a test against the embedded table: every code
 /// here has a name in some edition, and its meaning did not change between editions).
-const CURATED: [(&str, &str); 30] = [
+const CURATED: [(&str, &str); 32] = [
     ("2709", "Petroleum oils, crude"),
     ("270900", "Petroleum oils, crude"),
     ("2710", "Petroleum oils, not crude"),
@@ -99,6 +100,8 @@ const CURATED: [(&str, &str); 30] = [
     ("261390", "Molybdenum ores, not roasted"),
     ("300490", "Medicaments, packaged for retail sale"),
     ("710231", "Diamonds, non-industrial, unworked"),
+    ("710812", "Gold, non-monetary, unwrought"),
+    ("710813", "Gold, non-monetary, semi-manufactured"),
     ("710239", "Diamonds, non-industrial, worked"),
     ("847130", "Portable computers, up to 10 kg"),
     ("851762", "Machines for data transmission"),
