@@ -456,6 +456,45 @@ pub fn harmonise_compared_years(
     Ok(ds.options.hs_compared.clone())
 }
 
+/// The note for HS headings named in rows of an edition before HS2022: the embedded table
+/// names headings and chapters in their HS 2022 wording only (no source tradestat embeds gives
+/// the older editions' own), so the note says which editions' rows took that wording. `None`
+/// when every HS row of the question is of HS2022 or of an unstated edition (named in the
+/// newest edition).
+pub fn heading_names_note(
+    ds: &crate::load::Dataset,
+    q: &crate::question::Question,
+) -> Result<Option<String>> {
+    let older = Series::new(
+        PlSmallStr::EMPTY,
+        HS_EDITIONS[..HS_EDITIONS.len() - 1].to_vec(),
+    );
+    let cls = col("classification").str().to_uppercase();
+    let df = q
+        .keep_years(ds.lf.clone().filter(super::notes::countries_rows(q)))
+        .filter(super::hs_code().and(cls.clone().is_in(lit(older).implode(true), false)))
+        .select([cls.unique().sort(SortOptions::default()).alias("e")])
+        .collect()
+        .map_err(Error::polars("cannot find the HS editions of the headings"))?;
+    let editions: Vec<String> = crate::frame::strings(&df, "e")?
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let i = HS_EDITIONS.iter().position(|h| *h == e)?;
+            Some(format!("{e} (HS{})", EDITION_YEARS[i].max(1992)))
+        })
+        .collect();
+    if editions.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "headings are named in their HS 2022 wording, also in the rows of {}: no source \
+         tradestat embeds gives the headings of older editions their own names (see \
+         data/ref/README.md)",
+        editions.join(", ")
+    )))
+}
+
 /// What harmonising `lf` (already harmonised to `to`, [`harmonise`]) did: one note on the
 /// edition, one counting the codes and the value each rule touched (`1:1`, `n:1`, grouped,
 /// split, unconverted), one on the weights of a split, and one naming the six-digit codes

@@ -658,6 +658,11 @@ fn composition(
     let limit = if req.donut { limit.clamp(1, 8) } else { limit };
     d.limit(limit);
     let mut notes: Vec<String> = shown.iter().map(|n| sentence(n)).collect();
+    if group == GroupBy::Heading
+        && let Some(n) = analysis::products::heading_names_note(ds, q)?
+    {
+        notes.push(sentence(&n));
+    }
     if !d.unvalued.is_empty() {
         notes.push(format!(
             "Also named, without values: {}.",
