@@ -86,10 +86,11 @@ const DANGLING: [&str; 32] = [
 /// Curated labels for frequent codes whose descriptions the rules cannot shorten well (the car
 /// codes name the engine before the cylinder capacity that tells them apart; crude oil's
 /// "crude" comes last; gold is "Metals: gold" in CEPII's wording, which reads badly in a
-/// sentence). Chosen by the tradestat maintainers (issue 14, "Products people can
-/// read") from the CEPII and UN wording of the code in every edition that has it; each
-/// wording holds for all of them (checked by a test against the embedded table: every code
-/// here has a name in some edition, and its meaning did not change between editions).
+/// sentence). The wording was chosen for issue 14 by the helper session that wrote this module
+/// (2026-12-01), for the maintainers to review: each label was read against the code's name in
+/// every edition of the embedded table that has it and holds for all of them (the HS2017 cars
+/// of 870321-870333 exclude hybrids, which the labels do not claim). A test checks that every
+/// code here is in that table.
 const CURATED: [(&str, &str); 32] = [
     ("2709", "Petroleum oils, crude"),
     ("270900", "Petroleum oils, crude"),
@@ -136,7 +137,8 @@ pub fn product_label(code: &str, full: &str) -> String {
 }
 
 /// The short label of a product name: the name itself when it has at most
-/// [`SHORT_LABEL_CHARS`] characters, else its first words up to a natural boundary:
+/// [`SHORT_LABEL_CHARS`] characters, else its first words up to a natural boundary, at most
+/// that long (unless its first word alone is longer: words are never cut):
 ///
 /// 1. UN indentation dashes ("- - ") go, and a leading placeholder "Other" followed by a
 ///    colon, comma or semicolon ("Other: ..."); spaces are collapsed.
