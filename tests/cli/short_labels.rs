@@ -1,6 +1,6 @@
-//! Short labels of products (issue 14): charts and the report's narrative name a product by the
-//! short label of its name ("Telephones for cellular networks"), the narrative with its HS code
-//! beside it; tables, CSV and JSON keep the full name.
+//! Short labels of products (issue 14): charts (on slides too) and the report's narrative name
+//! a product by the short label of its name ("Telephones for cellular networks"), the narrative
+//! with its HS code beside it; tables, CSV, JSON and table slides keep the full name.
 
 use std::path::{Path, PathBuf};
 
@@ -93,6 +93,46 @@ fn the_narrative_names_the_short_label_with_the_hs_code() {
     // The table of the report keeps the full name.
     let table = std::fs::read_to_string(dir.join("tables/top-exports.csv")).unwrap();
     assert!(table.contains(PHONES), "{table}");
+    // The slides: the chart (its SVG twin) shows the short label, the table slide the full
+    // name, the speaker notes the narrative's sentence.
+    let parts = unzip(&dir.join("report.pptx"));
+    let of = |prefix: &str| {
+        parts
+            .iter()
+            .filter(|(name, _)| name.starts_with(prefix))
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (media, slides, notes) = (
+        of("ppt/media/"),
+        of("ppt/slides/slide"),
+        of("ppt/notesSlides/"),
+    );
+    assert!(
+        media.contains("851712 Telephones for cellular networks"),
+        "no short label in the slides' charts"
+    );
+    assert!(slides.contains(PHONES), "no full name in the table slides");
+    assert!(
+        notes.contains("telephones for cellular networks (HS 851712)"),
+        "{notes}"
+    );
+}
+
+/// Every part of a zip (a deck), by name.
+fn unzip(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for i in 0..z.len() {
+        let mut e = z.by_index(i).unwrap();
+        let mut b = Vec::new();
+        e.read_to_end(&mut b).unwrap();
+        out.insert(e.name().to_string(), b);
+    }
+    out
 }
 
 /// The real files of issue 14's check: the BACI extract (ZAF exports, HS92) and the legacy
