@@ -12,6 +12,7 @@ mod composition;
 pub mod coverage;
 pub mod door;
 pub mod indicators;
+pub mod labels;
 pub mod notes;
 pub mod products;
 pub mod profile;

@@ -9,6 +9,9 @@ use polars::prelude::*;
 use crate::error::{Error, Result};
 use crate::reference::{HS_EDITIONS, Mapped, bec, hs_conversion, hs_names};
 
+// The short labels of product names, for charts and prose, live beside the names.
+pub use super::labels::{SHORT_LABEL_CHARS, product_label, short_label};
+
 /// The HS name of `code` in the edition that `classification` names (`H0`..`H6`); any other
 /// classification (`HS`, CN8) takes the name in the newest edition that has the code. Null
 /// where the table has no name (a code that does not exist in that edition, CN8's eight
@@ -451,6 +454,45 @@ pub fn harmonise_compared_years(
         EDITION_YEARS[to].max(1992)
     ));
     Ok(ds.options.hs_compared.clone())
+}
+
+/// The note for HS headings named in rows of an edition before HS2022: the embedded table
+/// names headings and chapters in their HS 2022 wording only (no source tradestat embeds gives
+/// the older editions' own), so the note says which editions' rows took that wording. `None`
+/// when every HS row of the question is of HS2022 or of an unstated edition (named in the
+/// newest edition).
+pub fn heading_names_note(
+    ds: &crate::load::Dataset,
+    q: &crate::question::Question,
+) -> Result<Option<String>> {
+    let older = Series::new(
+        PlSmallStr::EMPTY,
+        HS_EDITIONS[..HS_EDITIONS.len() - 1].to_vec(),
+    );
+    let cls = col("classification").str().to_uppercase();
+    let df = q
+        .keep_years(ds.lf.clone().filter(super::notes::countries_rows(q)))
+        .filter(super::hs_code().and(cls.clone().is_in(lit(older).implode(true), false)))
+        .select([cls.unique().sort(SortOptions::default()).alias("e")])
+        .collect()
+        .map_err(Error::polars("cannot find the HS editions of the headings"))?;
+    let editions: Vec<String> = crate::frame::strings(&df, "e")?
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let i = HS_EDITIONS.iter().position(|h| *h == e)?;
+            Some(format!("{e} (HS{})", EDITION_YEARS[i].max(1992)))
+        })
+        .collect();
+    if editions.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "headings are named in their HS 2022 wording, also in the rows of {}: no source \
+         tradestat embeds gives the headings of older editions their own names (see \
+         data/ref/README.md)",
+        editions.join(", ")
+    )))
 }
 
 /// What harmonising `lf` (already harmonised to `to`, [`harmonise`]) did: one note on the

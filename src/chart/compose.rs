@@ -494,7 +494,10 @@ fn ranking(
             return table.name_of(code);
         }
         match name {
-            Some(n) if !n.trim().is_empty() => n.to_string(),
+            // Charts show a product's short label (after its code, which tells apart two
+            // products cut to the same words); tables keep the full name.
+            Some(n) if !n.trim().is_empty() && own => analysis::products::short_label(n),
+            Some(n) if !n.trim().is_empty() => analysis::products::product_label(code, n),
             _ if own => String::new(),
             // Files with codes only: the chapter says what kind of good it is.
             _ => match code.get(..2).and_then(|ch| hs.chapter(ch)) {
@@ -655,6 +658,11 @@ fn composition(
     let limit = if req.donut { limit.clamp(1, 8) } else { limit };
     d.limit(limit);
     let mut notes: Vec<String> = shown.iter().map(|n| sentence(n)).collect();
+    if group == GroupBy::Heading
+        && let Some(n) = analysis::products::heading_names_note(ds, q)?
+    {
+        notes.push(sentence(&n));
+    }
     if !d.unvalued.is_empty() {
         notes.push(format!(
             "Also named, without values: {}.",

@@ -4,6 +4,7 @@
 
 use polars::prelude::DataFrame;
 
+use crate::analysis::products::product_label;
 use crate::error::{Error, Result};
 use crate::frame::{floats, ints, strings};
 
@@ -194,7 +195,8 @@ pub struct ShareData {
 
 impl ShareData {
     /// From the frame of `analysis::composition` (columns year, group, label, value, share),
-    /// for one year. Groups are labelled "label" or "code label" (HS codes).
+    /// for one year. Groups are labelled "label" or "code label" (HS codes, with the short
+    /// label of their name: [`crate::analysis::products::product_label`]).
     pub fn from_composition(df: &DataFrame, year: i32) -> Result<ShareData> {
         let (y, g, l, v, s) = (
             ints(df, "year")?,
@@ -216,7 +218,7 @@ impl ShareData {
                 Some(l)
                     if !l.is_empty() && l != group && group.chars().all(|c| c.is_ascii_digit()) =>
                 {
-                    format!("{group} {l}")
+                    format!("{group} {}", product_label(&group, l))
                 }
                 Some(l) if !l.is_empty() && l != group && is_roman(&group) => {
                     format!("{group} {l}")
@@ -450,5 +452,28 @@ mod tests {
         s.limit(2);
         assert_eq!(s.labels, ["85 Electrical machinery", "Other (2 groups)"]);
         assert_eq!(s.values, [50.0, 50.0]);
+    }
+
+    #[test]
+    fn headings_are_labelled_with_the_short_label_of_their_name() {
+        let df = df!(
+            "year" => [2010i64, 2010],
+            "group" => ["8703", "2709"],
+            "label" => [
+                "Motor cars and other motor vehicles; principally designed for the transport of persons (other than those of heading no. 8702), including station wagons and racing cars",
+                "Petroleum oils and oils obtained from bituminous minerals; crude",
+            ],
+            "value" => [60.0, 40.0],
+            "share" => [0.6, 0.4],
+        )
+        .unwrap();
+        let s = ShareData::from_composition(&df, 2010).unwrap();
+        assert_eq!(
+            s.labels,
+            [
+                "8703 Motor cars and other motor vehicles",
+                "2709 Petroleum oils, crude"
+            ]
+        );
     }
 }

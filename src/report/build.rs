@@ -52,12 +52,39 @@ fn draw(
     }))
 }
 
-/// "Gold (7108)", or "product 7108" when the data has no name.
-fn product_words(name: &str, code: &str) -> String {
+/// A product in a sentence: the short label of its name with its code beside it,
+/// "telephones for cellular networks (HS 851712)" (an HS code, `hs`), "metal pipes (cars)" (a
+/// category of the data's own), or "product 7108" when the data has no name. The tables give
+/// the full name.
+fn product_words(name: &str, code: &str, hs: bool) -> String {
     if name.trim().is_empty() || name == code {
-        format!("product {code}")
+        return format!("product {code}");
+    }
+    let (label, code) = if hs {
+        (
+            crate::analysis::products::product_label(code, name),
+            format!("HS {code}"),
+        )
     } else {
-        format!("{name} ({code})")
+        (
+            crate::analysis::products::short_label(name),
+            code.to_string(),
+        )
+    };
+    format!("{} ({code})", in_sentence(&label))
+}
+
+/// A label as words inside a sentence: its first letter lower case ("telephones ..."), unless
+/// the first word is an abbreviation or a name ("LCD ...", "McIntosh").
+fn in_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), label.split(' ').next()) {
+        (Some(first), Some(word))
+            if first.is_uppercase() && word.chars().skip(1).all(|c| !c.is_uppercase()) =>
+        {
+            first.to_lowercase().collect::<String>() + chars.as_str()
+        }
+        _ => label.to_string(),
     }
 }
 
@@ -452,7 +479,14 @@ pub fn build(ds: &Dataset, q: &Question, inputs: &[String]) -> Result<Report> {
             let what = format!("{} product", flow_name(dir).trim_end_matches('s'));
             let cites = cite(&mut r, &[year])?;
             narrative.push(Sentence {
-                text: narrative::largest(&what, year, &product_words(name, code), *v, *sh, &cur),
+                text: narrative::largest(
+                    &what,
+                    year,
+                    &product_words(name, code, !own && code.chars().all(|c| c.is_ascii_digit())),
+                    *v,
+                    *sh,
+                    &cur,
+                ),
                 cites,
             });
         }
@@ -850,4 +884,38 @@ pub fn input_entries(ds: &Dataset) -> Result<Vec<Entry>> {
             None => files::entry_of_file(path),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn products_in_sentences_have_their_short_label_and_code() {
+        assert_eq!(
+            product_words(
+                "Telephones for cellular networks or for other wireless networks",
+                "851712",
+                true
+            ),
+            "telephones for cellular networks (HS 851712)"
+        );
+        assert_eq!(
+            product_words(
+                "Metals: gold, non-monetary, unwrought (but not powder)",
+                "710812",
+                true
+            ),
+            "gold, non-monetary, unwrought (HS 710812)"
+        );
+        // A category of the data's own: its words and its code, no "HS".
+        assert_eq!(
+            product_words("Metal pipes", "pipes", false),
+            "metal pipes (pipes)"
+        );
+        assert_eq!(product_words("", "7108", true), "product 7108");
+        // Abbreviations keep their capitals.
+        assert_eq!(in_sentence("LCD monitors"), "LCD monitors");
+        assert_eq!(in_sentence("Cars, diesel"), "cars, diesel");
+    }
 }

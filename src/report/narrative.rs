@@ -126,7 +126,8 @@ pub fn flows(
     )
 }
 
-/// "The largest export product in 2021 was Gold (7108): $1.2 billion, 12.3% of the total."
+/// "The largest export product in 2021 was telephones for cellular networks (HS 851712): $1.2
+/// billion, 12.3% of the total."
 pub fn largest(
     what: &str,
     year: i32,

@@ -584,6 +584,10 @@ pub fn composition_by_year(
     ]);
     t.title = Some(format!("Composition of {:?}: {}", direction, q.title()));
     t.notes.extend(shown);
+    if group == GroupBy::Heading {
+        t.notes
+            .extend(analysis::products::heading_names_note(ds, q)?);
+    }
     let (y, gr, l, v, s) = (
         ints(&df, "year")?,
         strings(&df, "group")?,

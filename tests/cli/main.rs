@@ -53,6 +53,9 @@ mod codes_and_messages;
 // end-use groups, HS editions harmonised.
 mod products;
 
+// Short labels of product names in charts and the narrative, full names in tables.
+mod short_labels;
+
 // Shapes of real files: domestic flows, exporter -> importer files, a file's own categories,
 // files without a year column.
 mod data_shapes;

@@ -853,3 +853,34 @@ fn bad_category_files_are_refused() {
     ]));
     assert!(err.contains("several levels (2, 6 digits)"), "{err}");
 }
+
+/// Headings are named in their HS 2022 wording in every edition (no embedded source names the
+/// older editions' headings): `composition --group heading` says so where rows of an older
+/// edition took that wording, and not for HS2022 rows or rows of an unstated edition.
+#[test]
+fn heading_names_of_older_editions_are_said_to_be_hs2022_wording() {
+    let dir = tempfile::tempdir().unwrap();
+    let note = "headings are named in their HS 2022 wording, also in the rows of H5 (HS2017)";
+    let older = canonical(
+        dir.path(),
+        &[("851712", "H5", 100.0), ("870323", "H5", 50.0)],
+    );
+    let (_, stderr) = succeeds(
+        tradestat()
+            .args(["composition", "--group", "heading"])
+            .arg(&older),
+    );
+    assert!(stderr.contains(note), "{stderr}");
+    // Chapters keep their short labels, the same in every edition: no note.
+    let (_, stderr) = succeeds(tradestat().args(["composition"]).arg(&older));
+    assert!(!stderr.contains("HS 2022 wording"), "{stderr}");
+    for cls in ["H6", "HS"] {
+        let file = canonical(dir.path(), &[("851713", cls, 100.0)]);
+        let (_, stderr) = succeeds(
+            tradestat()
+                .args(["composition", "--group", "heading"])
+                .arg(&file),
+        );
+        assert!(!stderr.contains("HS 2022 wording"), "{cls}: {stderr}");
+    }
+}
