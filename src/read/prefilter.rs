@@ -28,6 +28,9 @@ pub(crate) struct Side<'a> {
     pub keeps: &'a (dyn Fn(Option<&str>) -> bool + Sync),
 }
 
+/// The lines a worker kept from its blocks: (block number, the kept lines' bytes).
+type Numbered = Vec<(usize, Vec<u8>)>;
+
 /// The header line and every line of `data` whose cell in either side's field the side keeps
 /// (or that cannot be read with certainty), in file order; `None` when the file's quoting does
 /// not allow reading it in blocks (see the module's note).
@@ -56,9 +59,8 @@ pub(crate) fn kept_lines(
                         let Ok(Ok((n, bytes))) = next else { break };
                         if ok {
                             let mut kept = Vec::new();
-                            let mut keeps = |side: usize, cell: &[u8]| {
-                                memo[side].keeps(cell, &shared[side])
-                            };
+                            let mut keeps =
+                                |side: usize, cell: &[u8]| memo[side].keeps(cell, &shared[side]);
                             ok = block(&bytes, delimiter, fields, &mut keeps, &mut kept);
                             out.push((n, kept));
                         }
@@ -85,7 +87,7 @@ pub(crate) fn kept_lines(
             }
         }
         drop(tx);
-        let done: Option<Vec<Vec<(usize, Vec<u8>)>>> = handles
+        let done: Option<Vec<Numbered>> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or(None))
             .collect();
@@ -364,10 +366,7 @@ mod tests {
         // The cells looked at are the last ones of the line, and a line break in a quoted
         // field after them is followed.
         let text = "r,p,d\n4,1,\"a\nb\"\n2,3,c\n";
-        assert_eq!(
-            kept(text, [0, 1], &["4"]).unwrap(),
-            "r,p,d\n4,1,\"a\nb\"\n"
-        );
+        assert_eq!(kept(text, [0, 1], &["4"]).unwrap(), "r,p,d\n4,1,\"a\nb\"\n");
     }
 
     #[test]
