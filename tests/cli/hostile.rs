@@ -167,6 +167,61 @@ fn a_huge_years_range_is_refused_before_any_work() {
     assert!(e.contains("outside the years"), "{e}");
 }
 
+/// Issue 13: `--year` and `--years` outside 1700..=2100 are refused by every command that
+/// takes them before any input is read: the input named here does not exist, so an error
+/// about the years (not about the file) shows that they were checked first. They were
+/// checked after loading the inputs, and single years not at all.
+#[test]
+fn years_out_of_range_are_refused_before_any_input_is_read() {
+    let missing = "no-such-input.csv";
+    let commands: [&[&str]; 12] = [
+        &["summary", "-r", "ZAF"],
+        &["profile", "-r", "ZAF"],
+        &["top", "-r", "ZAF"],
+        &["partners", "-r", "ZAF"],
+        &["composition", "-r", "ZAF"],
+        &["compare", "-r", "ZAF"],
+        &["mirror", "-r", "ZAF"],
+        &["indicators", "-r", "ZAF"],
+        &["world"],
+        &["chart", "trend", "-r", "ZAF", "-o", "trend.svg"],
+        &["report", "-r", "ZAF", "-o", "report-dir"],
+        &["convert", "-o", "out.csv"],
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for args in commands {
+        let takes_years = args[0] != "convert";
+        let mut cases: Vec<(&str, &str)> = vec![("--year", "0"), ("--year", "2101")];
+        if takes_years {
+            cases.extend([
+                ("--years", "0-100000000"),
+                ("--years", "99999999"),
+                ("--years", "1699"),
+                ("--years", "2020,2101"),
+                ("--years", "2021-1000000"),
+            ]);
+        }
+        for (option, value) in cases {
+            let e = fails(
+                tradestat()
+                    .current_dir(dir.path())
+                    .args(args)
+                    .args([option, value, missing]),
+            );
+            assert!(
+                e.contains(&format!("{option}: '")) && e.contains("outside the years"),
+                "tradestat {args:?} {option} {value}: {e}"
+            );
+        }
+    }
+    // fetch checks them before any request (or listing) too.
+    let e = fails(tradestat().args(["fetch", "-r", "KAZ", "--years", "0", "--dry-run"]));
+    assert!(e.contains("outside the years"), "{e}");
+    // Years within the bounds are still read.
+    let (out, _) = succeeds(tradestat().args(["summary", "--years", "2014-2018", "-q"]));
+    assert!(out.contains("2018"), "{out}");
+}
+
 /// Text from input files reaches neither a spreadsheet formula nor the terminal raw, and the
 /// SVG stays valid XML.
 #[test]
