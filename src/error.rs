@@ -111,6 +111,12 @@ pub enum Error {
         "{path}: the text is UTF-16 (as Excel's \"Unicode text\" saves it); tradestat reads UTF-8 (and Latin-1 with --encoding). Convert the file first, e.g. iconv -f UTF-16 -t UTF-8 in.csv > out.csv"
     )]
     Utf16 { path: PathBuf },
+    /// The first line does not end within the limit: either a header of hundreds of thousands
+    /// of columns or not a line-based file at all; read whole, it could exhaust memory.
+    #[error(
+        "{path}:1: the header line is longer than {limit} bytes (expected a header of column names, then one line per record); tradestat reads headers up to that length"
+    )]
+    HeaderTooLong { path: PathBuf, limit: usize },
     /// The `--map` option could not be understood or does not fit the file.
     #[error("--map: {0}")]
     Mapping(String),
