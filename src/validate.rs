@@ -39,6 +39,23 @@ fn period_ok(p: i64) -> bool {
     }
 }
 
+/// The most characters of a cell quoted in a message.
+const QUOTED_CHARS: usize = 80;
+
+/// A cell quoted for a message: `'2O21'`; a longer one is cut after [`QUOTED_CHARS`]
+/// characters and its length given (`'xxxx...' (20000000 characters)`), so that a 100 MB
+/// cell makes a message of a line, not of 100 MB.
+pub fn quoted(cell: &str) -> String {
+    match cell.char_indices().nth(QUOTED_CHARS) {
+        None => format!("'{cell}'"),
+        Some((end, _)) => format!(
+            "'{}...' ({} characters)",
+            &cell[..end],
+            cell.chars().count()
+        ),
+    }
+}
+
 /// Check every row of `reader` against the header in `sniffed` and the column checks.
 pub fn check<R: Read>(
     path: &Path,
@@ -124,15 +141,21 @@ pub fn check<R: Read>(
                 Check::Required => {}
                 Check::Integer => match parse_number(cell) {
                     Some(v) if v.fract() == 0.0 && v.abs() < 1e9 => {}
-                    _ => return Err(bad(format!("expected a whole number, found '{cell}'"))),
+                    _ => {
+                        return Err(bad(format!(
+                            "expected a whole number, found {}",
+                            quoted(cell)
+                        )));
+                    }
                 },
                 Check::Year => match whole(cell) {
                     Some(y) if year_ok(y) => {}
                     _ => {
                         return Err(bad(format!(
-                            "expected a year from {} to {}, found '{cell}'",
+                            "expected a year from {} to {}, found {}",
                             YEARS.start(),
-                            YEARS.end()
+                            YEARS.end(),
+                            quoted(cell)
                         )));
                     }
                 },
@@ -145,7 +168,8 @@ pub fn check<R: Read>(
                             ""
                         };
                         return Err(bad(format!(
-                            "expected a month from 1 to 12{annual}, found '{cell}'"
+                            "expected a month from 1 to 12{annual}, found {}",
+                            quoted(cell)
                         )));
                     }
                 },
@@ -153,20 +177,22 @@ pub fn check<R: Read>(
                     if !whole(cell).is_some_and(period_ok) {
                         return Err(bad(format!(
                             "expected a period YYYY or YYYYMM (a year from {} to {}, the month \
-                             01 to 12, or 52 for the year), found '{cell}'",
+                             01 to 12, or 52 for the year), found {}",
                             YEARS.start(),
-                            YEARS.end()
+                            YEARS.end(),
+                            quoted(cell)
                         )));
                     }
                 }
                 Check::Value | Check::Quantity => match parse_number(cell) {
                     Some(v) if v < 0.0 => {
                         return Err(bad(format!(
-                            "negative value '{cell}'; trade values and quantities cannot be negative"
+                            "negative value {}; trade values and quantities cannot be negative",
+                            quoted(cell)
                         )));
                     }
                     Some(_) => {}
-                    None => return Err(bad(format!("expected a number, found '{cell}'"))),
+                    None => return Err(bad(format!("expected a number, found {}", quoted(cell)))),
                 },
             }
         }
@@ -177,4 +203,18 @@ pub fn check<R: Read>(
         });
     }
     Ok(Report { rows, missing })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_cells_are_quoted_cut_with_their_length() {
+        assert_eq!(quoted("2O21"), "'2O21'");
+        let long = "é".repeat(1_000_000);
+        let q = quoted(&long);
+        assert!(q.len() < 200, "{q}");
+        assert!(q.ends_with("...' (1000000 characters)"), "{q}");
+    }
 }

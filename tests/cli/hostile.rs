@@ -282,6 +282,47 @@ fn a_header_line_without_end_is_refused_with_the_limit() {
     );
 }
 
+/// Issue 13: a 20 MB cell is read in proportion (the issue saw `inspect` take minutes on a
+/// 100 MB one; measured here, 100 MB takes seconds), and a bad one is quoted cut, with its
+/// length: the error was the whole 20 MB cell.
+#[test]
+fn a_huge_cell_is_read_and_quoted_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "x".repeat(20_000_000);
+    let name = dir.path().join("big-name.csv");
+    std::fs::write(
+        &name,
+        format!(
+            "year,reporter,partner,flow,product,product_name,value\n\
+             2021,ZAF,AFG,export,010121,Horses,1500\n\
+             2021,ZAF,AFG,import,010129,{big},700\n"
+        ),
+    )
+    .unwrap();
+    let (out, _) = succeeds(tradestat().args(["inspect"]).arg(&name));
+    assert!(out.contains("2021"), "{out}");
+    let (out, _) = succeeds(tradestat().args(["summary", "-r", "ZAF"]).arg(&name));
+    assert!(out.contains("$1.5K") && out.contains("$700"), "{out}");
+    let value = dir.path().join("big-value.csv");
+    std::fs::write(
+        &value,
+        format!(
+            "year,reporter,partner,flow,product,value\n\
+             2021,ZAF,AFG,export,TOTAL,1500\n\
+             2021,ZAF,AFG,import,TOTAL,{big}\n"
+        ),
+    )
+    .unwrap();
+    let e = fails(tradestat().args(["inspect"]).arg(&value));
+    assert!(
+        e.contains("big-value.csv:3: column 'value': expected a number, found 'xxx")
+            && e.contains("...' (20000000 characters)"),
+        "{}",
+        &e[..e.len().min(500)]
+    );
+    assert!(e.len() < 1000, "{} bytes of error", e.len());
+}
+
 /// Text from input files reaches neither a spreadsheet formula nor the terminal raw, and the
 /// SVG stays valid XML.
 #[test]
