@@ -56,6 +56,28 @@ pub fn quoted(cell: &str) -> String {
     }
 }
 
+/// Refuse a record with NUL bytes: UTF-16 text (most bytes alternate with a NUL) or damage.
+fn nul_bytes(path: &Path, line: u64, bytes: &[u8]) -> Result<()> {
+    // `contains` on bytes is a memchr: the common case costs little beside the UTF-8 check.
+    if !bytes.contains(&0) {
+        return Ok(());
+    }
+    let count = bytes.iter().filter(|&&b| b == 0).count();
+    // A UTF-16 line of ASCII text has a NUL for every other byte (the csv reader has taken
+    // the separators out); a few stray NULs are damage.
+    if count * 3 >= bytes.len() {
+        return Err(Error::Utf16Part {
+            path: path.to_path_buf(),
+            line,
+        });
+    }
+    Err(Error::NulBytes {
+        path: path.to_path_buf(),
+        line,
+        count,
+    })
+}
+
 /// Check every row of `reader` against the header in `sniffed` and the column checks.
 pub fn check<R: Read>(
     path: &Path,
@@ -107,6 +129,9 @@ pub fn check<R: Read>(
         }
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         rows += 1;
+        // NUL bytes before the encoding: a UTF-16 part has them beside each character, and
+        // its other bytes may pass for Latin-1 (é is E9 00), which would be the wrong advice.
+        nul_bytes(path, line, record.as_slice())?;
         if let Err(e) = std::str::from_utf8(record.as_slice()) {
             return Err(Error::Encoding {
                 path: path.to_path_buf(),
@@ -216,5 +241,27 @@ mod tests {
         let q = quoted(&long);
         assert!(q.len() < 200, "{q}");
         assert!(q.ends_with("...' (1000000 characters)"), "{q}");
+    }
+
+    #[test]
+    fn nul_bytes_are_told_apart_from_utf16_text() {
+        let p = Path::new("t.csv");
+        assert!(nul_bytes(p, 3, b"2021ZAF700").is_ok());
+        let utf16: Vec<u8> = "2021ZAFAFG"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(matches!(
+            nul_bytes(p, 3, &utf16),
+            Err(Error::Utf16Part { line: 3, .. })
+        ));
+        assert!(matches!(
+            nul_bytes(p, 4, b"2021ZAF7\x0000"),
+            Err(Error::NulBytes {
+                line: 4,
+                count: 1,
+                ..
+            })
+        ));
     }
 }

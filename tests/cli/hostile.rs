@@ -323,6 +323,55 @@ fn a_huge_cell_is_read_and_quoted_cut() {
     assert!(e.len() < 1000, "{} bytes of error", e.len());
 }
 
+/// Issue 13: a UTF-8 file with a UTF-16 part (a line saved by another program, appended) got
+/// the advice to pass `--encoding latin1` (é in UTF-16 is E9 00, not UTF-8), or a year
+/// '2 0 2 1 '; it is named for what it is, with its line, with or without `--encoding`. Stray
+/// NUL bytes are named as NUL bytes.
+#[test]
+fn a_utf16_part_in_a_utf8_file_is_named_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "year,reporter,partner,flow,product,product_name,value\n\
+                2021,ZAF,AFG,export,010121,Horses,1500\n";
+    let utf16: Vec<u8> = "2021,ZAF,AFG,import,010129,Café,700\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let mixed = dir.path().join("mixed.csv");
+    std::fs::write(&mixed, [head.as_bytes(), &utf16].concat()).unwrap();
+    let nul = dir.path().join("nul.csv");
+    std::fs::write(
+        &nul,
+        [
+            head.as_bytes(),
+            b"2021,ZAF,AFG,import,010129,Asses,7\x0000\n",
+        ]
+        .concat(),
+    )
+    .unwrap();
+    for encoding in ["utf8", "latin1"] {
+        for args in [vec!["inspect"], vec!["summary", "-r", "ZAF"]] {
+            let e = fails(
+                tradestat()
+                    .args(&args)
+                    .args(["--encoding", encoding])
+                    .arg(&mixed),
+            );
+            assert!(
+                e.contains("mixed.csv:3: the line holds UTF-16 text") && e.contains("iconv"),
+                "{e}"
+            );
+            assert!(!e.contains("--encoding latin1"), "{e}");
+            let e = fails(
+                tradestat()
+                    .args(&args)
+                    .args(["--encoding", encoding])
+                    .arg(&nul),
+            );
+            assert!(e.contains("nul.csv:3: the line holds 1 NUL byte(s)"), "{e}");
+        }
+    }
+}
+
 /// Text from input files reaches neither a spreadsheet formula nor the terminal raw, and the
 /// SVG stays valid XML.
 #[test]
