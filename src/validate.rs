@@ -64,8 +64,12 @@ fn nul_bytes(path: &Path, line: u64, bytes: &[u8]) -> Result<()> {
     }
     let count = bytes.iter().filter(|&&b| b == 0).count();
     // A UTF-16 line of ASCII text has a NUL for every other byte (the csv reader has taken
-    // the separators out); a few stray NULs are damage.
-    if count * 3 >= bytes.len() {
+    // the separators out); a UTF-16 part that begins inside a UTF-8 line has fewer, but four
+    // characters in a row each beside a NUL. A few stray NULs are damage.
+    let utf16_run = bytes
+        .windows(8)
+        .any(|w| (0..4).all(|k| w[2 * k] != 0 && w[2 * k + 1] == 0));
+    if count * 3 >= bytes.len() || utf16_run {
         return Err(Error::Utf16Part {
             path: path.to_path_buf(),
             line,
@@ -253,6 +257,19 @@ mod tests {
             .collect();
         assert!(matches!(
             nul_bytes(p, 3, &utf16),
+            Err(Error::Utf16Part { line: 3, .. })
+        ));
+        // A UTF-16 part that begins inside a line ("Café,700" after the product code).
+        let part: Vec<u8> = [
+            &b"2021ZAFAFGimport010129"[..],
+            &"Café700"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>(),
+        ]
+        .concat();
+        assert!(matches!(
+            nul_bytes(p, 3, &part),
             Err(Error::Utf16Part { line: 3, .. })
         ));
         assert!(matches!(
