@@ -111,6 +111,28 @@ pub enum Error {
         "{path}: the text is UTF-16 (as Excel's \"Unicode text\" saves it); tradestat reads UTF-8 (and Latin-1 with --encoding). Convert the file first, e.g. iconv -f UTF-16 -t UTF-8 in.csv > out.csv"
     )]
     Utf16 { path: PathBuf },
+    /// A line with NUL bytes in a file that starts as UTF-8 (or Latin-1): a part pasted or
+    /// appended in UTF-16 (a NUL beside each character), or damage. Neither is text tradestat
+    /// can read, and `--encoding latin1` would read the NULs as characters.
+    #[error(
+        "{path}:{line}: the line holds UTF-16 text (a NUL byte beside each character) in a file that begins in another encoding; tradestat reads a file in one encoding, UTF-8 (or Latin-1 with --encoding). Convert the UTF-16 part to UTF-8 (e.g. iconv -f UTF-16LE -t UTF-8 on those lines), or export the whole file again as UTF-8 CSV"
+    )]
+    Utf16Part { path: PathBuf, line: u64 },
+    /// NUL bytes that are not UTF-16 text: no text file holds them.
+    #[error(
+        "{path}:{line}: the line holds {count} NUL byte(s) (byte 0x00), which no text file has: the file is damaged or not text. Remove them (e.g. tr -d '\\000' < in.csv > out.csv) after checking what they replaced, or export the file again"
+    )]
+    NulBytes {
+        path: PathBuf,
+        line: u64,
+        count: usize,
+    },
+    /// The first line does not end within the limit: either a header of hundreds of thousands
+    /// of columns or not a line-based file at all; read whole, it could exhaust memory.
+    #[error(
+        "{path}:1: the header line is longer than {limit} bytes (expected a header of column names, then one line per record); tradestat reads headers up to that length"
+    )]
+    HeaderTooLong { path: PathBuf, limit: usize },
     /// The `--map` option could not be understood or does not fit the file.
     #[error("--map: {0}")]
     Mapping(String),

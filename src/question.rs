@@ -48,8 +48,22 @@ pub struct Question {
     pub data_years: Vec<i32>,
 }
 
-/// The years a question may name: four-digit years (TRADHIST starts in 1827).
-pub const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
+/// The years a question may name: those the readers accept in a file
+/// ([`crate::read::layout::YEARS`], 1700..=2100), so that an option is refused before any
+/// input is read (`--years 0-100000000` once allocated 4.8 GB expanding the range).
+pub const YEARS: std::ops::RangeInclusive<i32> = crate::read::layout::YEARS;
+
+/// Refuse a year outside [`YEARS`], naming the option (`--year`, `--years`) and what it got.
+pub fn check_year(option: &str, text: &str, year: i32) -> Result<()> {
+    if YEARS.contains(&year) {
+        return Ok(());
+    }
+    Err(Error::Request(format!(
+        "{option}: '{text}' is outside the years tradestat reads ({}-{})",
+        YEARS.start(),
+        YEARS.end()
+    )))
+}
 
 /// Years for a message: "2014, 2018".
 pub fn year_list(years: &[i32]) -> String {
@@ -78,16 +92,13 @@ pub fn parse_years(s: &str) -> Result<Vec<i32>> {
                 return Err(bad());
             }
             // A range is expanded year by year: bound it before anything is allocated.
-            if !(YEARS.contains(&a) && YEARS.contains(&b)) {
-                return Err(Error::Request(format!(
-                    "--years: '{part}' is outside the years tradestat reads ({}-{})",
-                    YEARS.start(),
-                    YEARS.end()
-                )));
-            }
+            check_year("--years", part, a)?;
+            check_year("--years", part, b)?;
             out.extend(a..=b);
         } else {
-            out.push(part.parse().map_err(|_| bad())?);
+            let y = part.parse().map_err(|_| bad())?;
+            check_year("--years", part, y)?;
+            out.push(y);
         }
     }
     out.sort();

@@ -39,6 +39,49 @@ fn period_ok(p: i64) -> bool {
     }
 }
 
+/// The most characters of a cell quoted in a message.
+const QUOTED_CHARS: usize = 80;
+
+/// A cell quoted for a message: `'2O21'`; a longer one is cut after [`QUOTED_CHARS`]
+/// characters and its length given (`'xxxx...' (20000000 characters)`), so that a 100 MB
+/// cell makes a message of a line, not of 100 MB.
+pub fn quoted(cell: &str) -> String {
+    match cell.char_indices().nth(QUOTED_CHARS) {
+        None => format!("'{cell}'"),
+        Some((end, _)) => format!(
+            "'{}...' ({} characters)",
+            &cell[..end],
+            cell.chars().count()
+        ),
+    }
+}
+
+/// Refuse a record with NUL bytes: UTF-16 text (most bytes alternate with a NUL) or damage.
+fn nul_bytes(path: &Path, line: u64, bytes: &[u8]) -> Result<()> {
+    // `contains` on bytes is a memchr: the common case costs little beside the UTF-8 check.
+    if !bytes.contains(&0) {
+        return Ok(());
+    }
+    let count = bytes.iter().filter(|&&b| b == 0).count();
+    // A UTF-16 line of ASCII text has a NUL for every other byte (the csv reader has taken
+    // the separators out); a UTF-16 part that begins inside a UTF-8 line has fewer, but four
+    // characters in a row each beside a NUL. A few stray NULs are damage.
+    let utf16_run = bytes
+        .windows(8)
+        .any(|w| (0..4).all(|k| w[2 * k] != 0 && w[2 * k + 1] == 0));
+    if count * 3 >= bytes.len() || utf16_run {
+        return Err(Error::Utf16Part {
+            path: path.to_path_buf(),
+            line,
+        });
+    }
+    Err(Error::NulBytes {
+        path: path.to_path_buf(),
+        line,
+        count,
+    })
+}
+
 /// Check every row of `reader` against the header in `sniffed` and the column checks.
 pub fn check<R: Read>(
     path: &Path,
@@ -90,6 +133,9 @@ pub fn check<R: Read>(
         }
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         rows += 1;
+        // NUL bytes before the encoding: a UTF-16 part has them beside each character, and
+        // its other bytes may pass for Latin-1 (é is E9 00), which would be the wrong advice.
+        nul_bytes(path, line, record.as_slice())?;
         if let Err(e) = std::str::from_utf8(record.as_slice()) {
             return Err(Error::Encoding {
                 path: path.to_path_buf(),
@@ -124,15 +170,21 @@ pub fn check<R: Read>(
                 Check::Required => {}
                 Check::Integer => match parse_number(cell) {
                     Some(v) if v.fract() == 0.0 && v.abs() < 1e9 => {}
-                    _ => return Err(bad(format!("expected a whole number, found '{cell}'"))),
+                    _ => {
+                        return Err(bad(format!(
+                            "expected a whole number, found {}",
+                            quoted(cell)
+                        )));
+                    }
                 },
                 Check::Year => match whole(cell) {
                     Some(y) if year_ok(y) => {}
                     _ => {
                         return Err(bad(format!(
-                            "expected a year from {} to {}, found '{cell}'",
+                            "expected a year from {} to {}, found {}",
                             YEARS.start(),
-                            YEARS.end()
+                            YEARS.end(),
+                            quoted(cell)
                         )));
                     }
                 },
@@ -145,7 +197,8 @@ pub fn check<R: Read>(
                             ""
                         };
                         return Err(bad(format!(
-                            "expected a month from 1 to 12{annual}, found '{cell}'"
+                            "expected a month from 1 to 12{annual}, found {}",
+                            quoted(cell)
                         )));
                     }
                 },
@@ -153,20 +206,22 @@ pub fn check<R: Read>(
                     if !whole(cell).is_some_and(period_ok) {
                         return Err(bad(format!(
                             "expected a period YYYY or YYYYMM (a year from {} to {}, the month \
-                             01 to 12, or 52 for the year), found '{cell}'",
+                             01 to 12, or 52 for the year), found {}",
                             YEARS.start(),
-                            YEARS.end()
+                            YEARS.end(),
+                            quoted(cell)
                         )));
                     }
                 }
                 Check::Value | Check::Quantity => match parse_number(cell) {
                     Some(v) if v < 0.0 => {
                         return Err(bad(format!(
-                            "negative value '{cell}'; trade values and quantities cannot be negative"
+                            "negative value {}; trade values and quantities cannot be negative",
+                            quoted(cell)
                         )));
                     }
                     Some(_) => {}
-                    None => return Err(bad(format!("expected a number, found '{cell}'"))),
+                    None => return Err(bad(format!("expected a number, found {}", quoted(cell)))),
                 },
             }
         }
@@ -177,4 +232,53 @@ pub fn check<R: Read>(
         });
     }
     Ok(Report { rows, missing })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_cells_are_quoted_cut_with_their_length() {
+        assert_eq!(quoted("2O21"), "'2O21'");
+        let long = "é".repeat(1_000_000);
+        let q = quoted(&long);
+        assert!(q.len() < 200, "{q}");
+        assert!(q.ends_with("...' (1000000 characters)"), "{q}");
+    }
+
+    #[test]
+    fn nul_bytes_are_told_apart_from_utf16_text() {
+        let p = Path::new("t.csv");
+        assert!(nul_bytes(p, 3, b"2021ZAF700").is_ok());
+        let utf16: Vec<u8> = "2021ZAFAFG"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(matches!(
+            nul_bytes(p, 3, &utf16),
+            Err(Error::Utf16Part { line: 3, .. })
+        ));
+        // A UTF-16 part that begins inside a line ("Café,700" after the product code).
+        let part: Vec<u8> = [
+            &b"2021ZAFAFGimport010129"[..],
+            &"Café700"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>(),
+        ]
+        .concat();
+        assert!(matches!(
+            nul_bytes(p, 3, &part),
+            Err(Error::Utf16Part { line: 3, .. })
+        ));
+        assert!(matches!(
+            nul_bytes(p, 4, b"2021ZAF7\x0000"),
+            Err(Error::NulBytes {
+                line: 4,
+                count: 1,
+                ..
+            })
+        ));
+    }
 }

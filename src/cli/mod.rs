@@ -318,6 +318,30 @@ pub enum Command {
     Render(report::RenderArgs),
 }
 
+/// Refuse, before any input is read, a `--year` or `--years` outside the years tradestat
+/// reads: every command took its years only after loading the inputs.
+fn check_years(cli: &Cli) -> Result<()> {
+    if let Some(y) = cli.global.year {
+        tradestat::question::check_year("--year", &y.to_string(), y)?;
+    }
+    let years = match &cli.command {
+        Some(Command::Summary(a)) => a.filters.years.as_deref(),
+        Some(Command::Compare(a)) => a.filters.years.as_deref(),
+        Some(Command::Top(a)) => a.filters.years.as_deref(),
+        Some(Command::Composition(a)) => a.filters.years.as_deref(),
+        Some(Command::Partners(a)) => a.filters.years.as_deref(),
+        Some(Command::Mirror(a)) => a.filters.years.as_deref(),
+        Some(Command::Indicators(a)) => a.filters.years.as_deref(),
+        Some(Command::Profile(a)) => a.filters.years.as_deref(),
+        Some(Command::Chart(a)) => a.filters.years.as_deref(),
+        Some(Command::Report(a)) => a.filters.years.as_deref(),
+        Some(Command::World(a)) => a.years.as_deref(),
+        Some(Command::Fetch(a)) => Some(a.years.as_str()),
+        Some(Command::Inspect(_) | Command::Convert(_) | Command::Render(_)) | None => None,
+    };
+    years.map_or(Ok(()), |y| tradestat::question::parse_years(y).map(drop))
+}
+
 fn xlsx_needs_a_file() -> Error {
     Error::Request("--output xlsx writes an Excel workbook: give -o FILE.xlsx".into())
 }
@@ -357,6 +381,7 @@ fn check_output(cli: &Cli) -> Result<()> {
 pub fn run(cli: Cli) -> Result<()> {
     tradestat::output::set_formula_guard(!cli.global.keep_formulas);
     check_output(&cli)?;
+    check_years(&cli)?;
     match cli.command {
         Some(Command::Inspect(a)) => inspect::run(a, &cli.global),
         Some(Command::Convert(a)) => convert::run(a, &cli.global),

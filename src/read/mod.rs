@@ -347,18 +347,59 @@ pub fn decode(path: &Path, encoding: Encoding) -> Result<(Data, Raw)> {
     Ok((Data::Bytes(Arc::new(bytes)), Some(raw)))
 }
 
-/// The first bytes of a source, enough to sniff the header and see a data row.
+/// The longest header line read before the file is refused ([`Error::HeaderTooLong`]): 4 MiB
+/// holds several hundred thousand column names, and a file without a line end in its first
+/// megabytes (one huge line, or not a line-based file) is not read whole to find one.
+pub const HEADER_LIMIT_BYTES: usize = 4 << 20;
+
+/// The first bytes of a source, enough to sniff the header and see a data row: at least
+/// 64 KiB, and on until the header line has ended and a data byte follows it (or the file
+/// ends, or [`HEADER_LIMIT_BYTES`] are read). A fixed 64 KiB took a header longer than that
+/// (a file of 50,000 columns) for a header without data rows.
 fn head(path: &Path, data: &Data) -> Result<Vec<u8>> {
     match data {
-        Data::Bytes(b) => Ok(b[..b.len().min(1 << 16)].to_vec()),
-        Data::File(p) => {
-            let mut buf = Vec::with_capacity(1 << 16);
-            std::fs::File::open(p)
-                .map_err(io_err(path))?
-                .take(1 << 16)
-                .read_to_end(&mut buf)
-                .map_err(io_err(path))?;
-            Ok(buf)
+        Data::Bytes(b) => read_head(path, b.as_slice()),
+        Data::File(p) => read_head(path, std::fs::File::open(p).map_err(io_err(path))?),
+    }
+}
+
+fn read_head(path: &Path, mut reader: impl Read) -> Result<Vec<u8>> {
+    const STEP: u64 = 1 << 16;
+    let mut buf = Vec::with_capacity(STEP as usize);
+    // Each byte is looked at once, as it arrives: the header's line feed once found (the
+    // first line that is not blank), then the first data byte after it. Without any line
+    // feed, a carriage return followed by text is enough too: CR-only line endings, which
+    // the sniffer names.
+    let (mut line_start, mut header_end, mut cr, mut lf) = (0, None, false, false);
+    let mut seen = 0;
+    loop {
+        let n = reader
+            .by_ref()
+            .take(STEP)
+            .read_to_end(&mut buf)
+            .map_err(io_err(path))?;
+        for i in seen..buf.len() {
+            let b = buf[i];
+            if header_end.is_some() {
+                if !b.is_ascii_whitespace() {
+                    return Ok(buf);
+                }
+            } else if b == b'\n' {
+                lf = true;
+                if buf[line_start..i].iter().all(u8::is_ascii_whitespace) {
+                    line_start = i + 1;
+                } else {
+                    header_end = Some(i);
+                }
+            } else if b == b'\r' {
+                cr = true;
+            } else if cr && !lf && !b.is_ascii_whitespace() {
+                return Ok(buf);
+            }
+        }
+        seen = buf.len();
+        if n == 0 || buf.len() > HEADER_LIMIT_BYTES {
+            return Ok(buf);
         }
     }
 }

@@ -101,6 +101,15 @@ pub fn sniff_bytes(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
             }
         }
     };
+    // The reader stops at the limit: a header line that has not ended by then is refused
+    // rather than taken for a header without data.
+    let header_end = header_line.as_ptr() as usize - body.as_ptr() as usize + header_line.len();
+    if header_end == body.len() && body.len() > super::HEADER_LIMIT_BYTES {
+        return Err(Error::HeaderTooLong {
+            path: path.to_path_buf(),
+            limit: super::HEADER_LIMIT_BYTES,
+        });
+    }
     let has_data = lines.any(|l| !l.iter().all(u8::is_ascii_whitespace));
     let delimiter = [b',', b';', b'\t']
         .into_iter()
@@ -210,6 +219,17 @@ mod tests {
         assert!(!is_utf16(text.as_bytes()));
         assert!(!is_utf16("\u{feff}année,pays\n".as_bytes()));
         assert!(!is_utf16(b"t,i\n"));
+    }
+
+    #[test]
+    fn a_header_longer_than_the_limit_is_named() {
+        let mut long = "x,".repeat(super::super::HEADER_LIMIT_BYTES / 2 + 1);
+        let e = sniff(&long).unwrap_err();
+        assert!(matches!(e, Error::HeaderTooLong { .. }), "{e}");
+        // Ended within the limit, with data, it is a header like any other.
+        long.truncate(super::super::HEADER_LIMIT_BYTES - 10);
+        long.push_str("y\n1\n");
+        assert!(sniff(&long).is_ok());
     }
 
     #[test]

@@ -109,7 +109,21 @@ const INHERITED: [&str; 13] = [
 
 /// The binary, with nothing inherited that could change its output.
 pub fn tradestat() -> Command {
-    let mut cmd = Command::cargo_bin("tradestat").expect("the tradestat binary is built");
+    scrubbed(Command::cargo_bin("tradestat").expect("the tradestat binary is built"))
+}
+
+/// The binary run by `sh` under `ulimit -v KB` (its address space bounded: an allocation past
+/// it fails), with nothing inherited, as [`tradestat`]; arguments go after it.
+#[cfg(unix)]
+pub fn tradestat_within(kb: u64) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("ulimit -v {kb} && exec \"$0\" \"$@\""))
+        .arg(assert_cmd::cargo::cargo_bin("tradestat"));
+    scrubbed(cmd)
+}
+
+fn scrubbed(mut cmd: Command) -> Command {
     for var in INHERITED {
         cmd.env_remove(var);
     }
