@@ -290,7 +290,22 @@ impl Filters {
             // The note on domestic flows left out speaks of the same products.
             ds.domestic = ds.domestic.map(|d| d.filter(keep));
         }
-        let currencies = distinct(&ds, analysis::usable(ds.lf.clone()), "currency")?;
+        // The currencies of the rows the question is about (its countries' rows, either side):
+        // rows of other countries in another currency do not stop it, and whether every row or
+        // only those rows were parsed ([`Filters::prepare`]) the answer is the same.
+        let usable = analysis::usable(ds.lf.clone());
+        let usable = match self.scope() {
+            Some(countries) => {
+                let set = || lit(Series::new(PlSmallStr::EMPTY, countries.clone())).implode(true);
+                usable.filter(
+                    col("reporter")
+                        .is_in(set(), false)
+                        .or(col("partner").is_in(set(), false)),
+                )
+            }
+            None => usable,
+        };
+        let currencies = distinct(&ds, usable, "currency")?;
         let currency = match (currencies.as_slice(), &self.fx) {
             ([], _) => "USD".to_string(),
             ([one], None) => one.clone(),

@@ -175,49 +175,43 @@ impl ScopePlan {
         let Some(re) = &self.rescan else {
             return Ok(None);
         };
-        let judge = |canonical: usize, column: &str| {
-            let expr = self.text.1[canonical].clone();
-            let column = column.to_string();
-            move |cell: Option<&str>| -> bool {
-                let Ok(df) =
-                    DataFrame::new_infer_height(vec![Column::new(column.as_str().into(), [cell])])
-                else {
-                    return true;
-                };
-                let set = lit(Series::new(PlSmallStr::EMPTY, countries.to_vec())).implode(true);
-                // A cell the expression cannot read is kept: the plan then refuses it with the
-                // line and column, as on the whole file.
-                df.lazy()
-                    .select([expr.clone().is_in(set, false).alias("k")])
-                    .collect()
-                    .ok()
-                    .and_then(|d| d.column("k").ok()?.bool().ok()?.get(0))
-                    .unwrap_or(true)
+        // One evaluation of the plan's expression over a column of cells: the verdicts (a
+        // cell it cannot read is kept: the plan then refuses it with the line and column, as
+        // on the whole file).
+        let evaluate = |expr: &Expr, column: &str, cells: &[Option<&str>]| -> Option<Vec<bool>> {
+            let df = DataFrame::new_infer_height(vec![Column::new(column.into(), cells)]).ok()?;
+            let out = df.lazy().select([expr.clone().alias("k")]).collect().ok()?;
+            let k = crate::frame::bools(&out, "k").ok()?;
+            Some(k.into_iter().map(|v| v.unwrap_or(false)).collect())
+        };
+        // Cells judged together; if the batch fails (one cell the expression refuses), one by
+        // one, so that only that cell is kept unjudged.
+        let judged = |expr: Expr, column: String| {
+            move |cells: &[Option<&str>]| -> Vec<bool> {
+                evaluate(&expr, &column, cells).unwrap_or_else(|| {
+                    cells
+                        .iter()
+                        .map(|c| {
+                            evaluate(&expr, &column, &[*c])
+                                .and_then(|v| v.first().copied())
+                                .unwrap_or(true)
+                        })
+                        .collect()
+                })
             }
         };
-        let reporter = judge(sides[0], &re.sides[0].1);
-        let partner = judge(sides[1], &re.sides[1].1);
+        let set = || lit(Series::new(PlSmallStr::EMPTY, countries.to_vec())).implode(true);
+        let is_in = |canonical: usize| self.text.1[canonical].clone().is_in(set(), false);
+        let reporter = judged(is_in(sides[0]), re.sides[0].1.clone());
+        let partner = judged(is_in(sides[1]), re.sides[1].1.clone());
         // The veto: any cell that does not read as `false`.
         let veto = re.veto.as_ref().map(|(_, column)| {
-            let column = column.to_string();
             let at = crate::schema::COLUMNS
                 .iter()
                 .position(|c| *c == "reconciled")
                 .expect("a canonical column");
-            let expr = self.text.1[at].clone();
-            move |cell: Option<&str>| -> bool {
-                let Ok(df) =
-                    DataFrame::new_infer_height(vec![Column::new(column.as_str().into(), [cell])])
-                else {
-                    return true;
-                };
-                df.lazy()
-                    .select([expr.clone().alias("k")])
-                    .collect()
-                    .ok()
-                    .and_then(|d| d.column("k").ok()?.bool().ok()?.get(0))
-                    != Some(false)
-            }
+            // Empty or unreadable counts as not `false`.
+            judged(self.text.1[at].clone().fill_null(lit(true)), column.clone())
         });
         let Some(lines) = prefilter::kept_lines(
             &re.label,

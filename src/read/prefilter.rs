@@ -14,7 +14,7 @@
 //! the file as before. So does a line whose `veto` cell is one the caller cannot narrow (a
 //! reconciled flow in a canonical file: whether its sides are known depends on every row).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -23,11 +23,13 @@ use crate::error::Result;
 use crate::read::Data;
 use crate::read::blocks::Blocks;
 
-/// One of the two cells looked at: its field number and whether a cell's text (unquoted; `None`
-/// for an empty cell) is one the question keeps.
+/// One of the two cells looked at: its field number and, for a list of cells' texts (unquoted;
+/// `None` for an empty cell), whether each is one the question keeps. Asked with many cells at
+/// once: judging a cell may cost as much as building a lookup table (a layout's country
+/// names), so it is done for the new cells of a block together.
 pub(crate) struct Side<'a> {
     pub field: usize,
-    pub keeps: &'a (dyn Fn(Option<&str>) -> bool + Sync),
+    pub keeps: &'a (dyn Fn(&[Option<&str>]) -> Vec<bool> + Sync),
 }
 
 /// The header line and every line of `data` whose cell in either side's field the side keeps
@@ -65,10 +67,9 @@ pub(crate) fn kept_lines(
                         let next = rx.lock().map(|r| r.recv());
                         let Ok(Ok((n, bytes))) = next else { break };
                         if ok {
-                            let mut kept = Vec::new();
-                            let mut keeps =
-                                |side: usize, cell: &[u8]| memo[side].keeps(cell, &shared[side]);
-                            ok = block(&bytes, delimiter, &fields, &mut keeps, &mut kept);
+                            let kept;
+                            (ok, kept) =
+                                judged_block(&bytes, delimiter, &fields, &mut memo, &shared);
                             out.push((n, kept));
                             if !ok {
                                 stop.store(true, Ordering::Relaxed);
@@ -118,12 +119,59 @@ pub(crate) fn kept_lines(
     }))
 }
 
+/// One block's kept lines, with the verdicts of the worker's `memo`. A cell the memo does not
+/// know is noted and the line kept for now; the noted cells are then judged together
+/// ([`Shared::judge`]) and the block read again. After the first blocks every cell is known,
+/// so a block is read once.
+fn judged_block(
+    bytes: &[u8],
+    delimiter: u8,
+    fields: &[usize],
+    memo: &mut [Memo],
+    shared: &[Shared],
+) -> (bool, Vec<u8>) {
+    let mut missed: HashSet<(usize, Vec<u8>)> = HashSet::new();
+    let mut kept = Vec::new();
+    let ok = {
+        let mut keeps = |side: usize, cell: &[u8]| match memo[side].get(cell) {
+            Some(k) => k,
+            None => {
+                missed.insert((side, cell.to_vec()));
+                // Not a veto until judged.
+                side != 2
+            }
+        };
+        block(bytes, delimiter, fields, &mut keeps, &mut kept)
+    };
+    if missed.is_empty() {
+        return (ok, kept);
+    }
+    for (side, shared) in shared.iter().enumerate() {
+        let cells: Vec<&[u8]> = missed
+            .iter()
+            .filter(|(s, _)| *s == side)
+            .map(|(_, c)| c.as_slice())
+            .collect();
+        if cells.is_empty() {
+            continue;
+        }
+        for (cell, k) in cells.iter().zip(shared.judge(&cells)) {
+            memo[side].insert(cell, k);
+        }
+    }
+    kept.clear();
+    // Every cell of the block is known now: a cell still unknown would be kept (never lost).
+    let mut keeps = |side: usize, cell: &[u8]| memo[side].get(cell).unwrap_or(side != 2);
+    let ok = block(bytes, delimiter, fields, &mut keeps, &mut kept);
+    (ok, kept)
+}
+
 /// One worker's kept lines, per block (block number, lines).
 type Parts = Vec<(usize, Vec<u8>)>;
 
 /// The verdicts shared by the workers: one per distinct cell text, decided once.
 struct Shared<'a> {
-    keeps: &'a (dyn Fn(Option<&str>) -> bool + Sync),
+    keeps: &'a (dyn Fn(&[Option<&str>]) -> Vec<bool> + Sync),
     seen: Mutex<HashMap<Vec<u8>, bool>>,
 }
 
@@ -135,23 +183,42 @@ impl<'a> Shared<'a> {
         }
     }
 
-    fn keeps(&self, cell: &[u8]) -> bool {
-        // The lock is held while a new spelling is judged, so that each is judged once.
+    /// The verdicts of `cells` (as written in the file), judging together those no worker
+    /// has seen yet.
+    fn judge(&self, cells: &[&[u8]]) -> Vec<bool> {
+        // The lock is held while new spellings are judged, so that each is judged once.
         let mut seen = match self.seen.lock() {
             Ok(m) => m,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if let Some(&k) = seen.get(cell) {
-            return k;
+        let new: Vec<&[u8]> = cells
+            .iter()
+            .copied()
+            .filter(|c| !seen.contains_key(*c))
+            .collect();
+        let texts: Vec<Option<String>> = new
+            .iter()
+            .map(|c| String::from_utf8(unquoted(c)).ok())
+            .collect();
+        // Cells that are text, judged in one call; a cell that is not text cannot be judged:
+        // kept, for the plan to refuse or read.
+        let asked: Vec<Option<&str>> = texts
+            .iter()
+            .flatten()
+            .map(|t| (!t.is_empty()).then_some(t.as_str()))
+            .collect();
+        let mut verdicts = (self.keeps)(&asked).into_iter();
+        for (cell, text) in new.iter().zip(&texts) {
+            let k = match text {
+                Some(_) => verdicts.next().unwrap_or(true),
+                None => true,
+            };
+            seen.insert(cell.to_vec(), k);
         }
-        // A cell that is not text cannot be judged: kept, for the plan to refuse or read.
-        let k = match std::str::from_utf8(&unquoted(cell)) {
-            Ok("") => (self.keeps)(None),
-            Ok(text) => (self.keeps)(Some(text)),
-            Err(_) => true,
-        };
-        seen.insert(cell.to_vec(), k);
-        k
+        cells
+            .iter()
+            .map(|c| seen.get(*c).copied().unwrap_or(true))
+            .collect()
     }
 }
 
@@ -166,35 +233,46 @@ struct Memo {
 /// Numbers below this are looked up in [`Memo::small`].
 const SMALL: usize = 10_000;
 
+/// Plain digits without a leading zero (one spelling per number), below [`SMALL`]: the number.
+fn small_number(cell: &[u8]) -> Option<usize> {
+    if !cell.is_empty()
+        && cell.len() <= 4
+        && cell.iter().all(u8::is_ascii_digit)
+        && (cell[0] != b'0' || cell.len() == 1)
+    {
+        Some(
+            cell.iter()
+                .fold(0usize, |n, d| n * 10 + usize::from(d - b'0')),
+        )
+    } else {
+        None
+    }
+}
+
 impl Memo {
-    fn keeps(&mut self, cell: &[u8], shared: &Shared) -> bool {
-        // Plain digits without a leading zero: one spelling per number.
-        if !cell.is_empty()
-            && cell.len() <= 4
-            && cell.iter().all(u8::is_ascii_digit)
-            && (cell[0] != b'0' || cell.len() == 1)
-        {
-            let n = cell
-                .iter()
-                .fold(0usize, |n, d| n * 10 + usize::from(d - b'0'));
-            if self.small.is_empty() {
-                self.small = vec![0; SMALL];
-            }
-            match self.small[n] {
-                1 => return true,
-                2 => return false,
-                _ => {}
-            }
-            let k = shared.keeps(cell);
-            self.small[n] = if k { 1 } else { 2 };
-            return k;
+    fn get(&self, cell: &[u8]) -> Option<bool> {
+        match small_number(cell) {
+            Some(n) => match self.small.get(n) {
+                Some(1) => Some(true),
+                Some(2) => Some(false),
+                _ => None,
+            },
+            None => self.other.get(cell).copied(),
         }
-        if let Some(&k) = self.other.get(cell) {
-            return k;
+    }
+
+    fn insert(&mut self, cell: &[u8], k: bool) {
+        match small_number(cell) {
+            Some(n) => {
+                if self.small.is_empty() {
+                    self.small = vec![0; SMALL];
+                }
+                self.small[n] = if k { 1 } else { 2 };
+            }
+            None => {
+                self.other.insert(cell.to_vec(), k);
+            }
         }
-        let k = shared.keeps(cell);
-        self.other.insert(cell.to_vec(), k);
-        k
     }
 }
 
@@ -340,7 +418,11 @@ fn quoted_block(
             return false;
         }
         let keep = match cells {
-            [Some(r), Some(p), _] => keeps(0, r) || keeps(1, p),
+            [Some(r), Some(p), _] => {
+                // Both asked (no short cut): an unknown cell is noted on either side.
+                let (a, b) = (keeps(0, r), keeps(1, p));
+                a || b
+            }
             // A line too short to hold both cells: kept, for the plan to read or refuse.
             _ => true,
         };
@@ -402,7 +484,11 @@ fn plain_block(
             return false;
         }
         let keep = match cells {
-            [Some(r), Some(p), _] => keeps(0, r) || keeps(1, p),
+            [Some(r), Some(p), _] => {
+                // Both asked (no short cut): an unknown cell is noted on either side.
+                let (a, b) = (keeps(0, r), keeps(1, p));
+                a || b
+            }
             _ => true,
         };
         if keep {
@@ -419,9 +505,16 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
+    /// A verdict on many cells from a verdict on one.
+    fn each(
+        f: impl Fn(Option<&str>) -> bool + Sync,
+    ) -> impl Fn(&[Option<&str>]) -> Vec<bool> + Sync {
+        move |cells| cells.iter().map(|c| f(*c)).collect()
+    }
+
     fn kept(text: &str, fields: [usize; 2], codes: &[&str]) -> Option<String> {
         let data = Data::Bytes(Arc::new(text.as_bytes().to_vec()));
-        let keeps = |c: Option<&str>| c.is_some_and(|c| codes.contains(&c));
+        let keeps = each(|c| c.is_some_and(|c| codes.contains(&c)));
         let sides = [
             Side {
                 field: fields[0],
@@ -482,9 +575,9 @@ mod tests {
             text.push_str(&format!("{},{},{n}\n", n % 300, (n + 7) % 300));
         }
         let asked = Mutex::new(0usize);
-        let keeps = |c: Option<&str>| {
-            *asked.lock().unwrap() += 1;
-            c == Some("17")
+        let keeps = |cells: &[Option<&str>]| {
+            *asked.lock().unwrap() += cells.len();
+            cells.iter().map(|c| *c == Some("17")).collect()
         };
         let data = Data::Bytes(Arc::new(text.as_bytes().to_vec()));
         let out = kept_lines(
@@ -516,8 +609,8 @@ mod tests {
 
     #[test]
     fn a_vetoed_cell_anywhere_gives_up() {
-        let keeps = |c: Option<&str>| c == Some("4");
-        let veto = |c: Option<&str>| c != Some("false");
+        let keeps = each(|c| c == Some("4"));
+        let veto = each(|c| c != Some("false"));
         let run = |text: &str| {
             let data = Data::Bytes(Arc::new(text.as_bytes().to_vec()));
             kept_lines(

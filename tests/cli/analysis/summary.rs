@@ -128,15 +128,34 @@ fn comext_summary_is_in_euros() {
 
 #[test]
 fn mixed_currencies_are_refused_without_rates() {
-    let err = fails(
-        tradestat()
-            .args(["summary", "-r", "FRA", "-q"])
-            .arg(fixture("comext_new.csv"))
-            .arg(fixture("small_bilateral.csv")),
-    );
-    assert!(err.contains("several currencies"), "{err}");
-    assert!(err.contains("EUR") && err.contains("USD"), "{err}");
-    assert!(err.contains("--fx"), "{err}");
+    // KAZ's rows: France's exports to it in euros (Comext), its own in dollars.
+    for every_row in [false, true] {
+        let err = fails(
+            tradestat()
+                .args(["summary", "-r", "KAZ", "-q"])
+                .args(every_row.then_some("--every-row"))
+                .arg(fixture("comext_new.csv"))
+                .arg(fixture("small_bilateral.csv")),
+        );
+        assert!(err.contains("several currencies"), "{err}");
+        assert!(err.contains("EUR") && err.contains("USD"), "{err}");
+        assert!(err.contains("--fx"), "{err}");
+    }
+    // France's rows are all in euros: the dollars of other countries' rows do not stop it,
+    // whether only its rows are parsed or every row.
+    let answer = |every_row: bool| {
+        succeeds(
+            tradestat()
+                .args(["summary", "-r", "FRA", "-q"])
+                .args(every_row.then_some("--every-row"))
+                .arg(fixture("comext_new.csv"))
+                .arg(fixture("small_bilateral.csv")),
+        )
+        .0
+    };
+    let out = answer(false);
+    assert!(out.contains("€210K"), "{out}");
+    assert_eq!(out, answer(true));
 }
 
 #[test]
