@@ -4,8 +4,8 @@
 pub mod baci;
 pub mod baci_rows;
 pub mod blocks;
-pub(crate) mod prefilter;
 pub mod layout;
+pub(crate) mod prefilter;
 pub mod sniff;
 
 use std::io::Read;
@@ -146,9 +146,7 @@ impl ScopePlan {
             .filter(keep(&self.text.1))
             .select(self.text.1.clone());
         let typed = match (typed_scan, &self.typed) {
-            (Some(scan), Some((_, exprs))) => {
-                Some(scan.filter(keep(exprs)).select(exprs.clone()))
-            }
+            (Some(scan), Some((_, exprs))) => Some(scan.filter(keep(exprs)).select(exprs.clone())),
             _ => None,
         };
         Ok((text, typed))
@@ -206,11 +204,12 @@ impl ScopePlan {
             return Ok(None);
         };
         let data = Data::Bytes(Arc::new(lines));
-        let text = scan(&re.label, &data, re.delimiter, re.text_schema.clone())?.filter(re.keep.clone());
+        let text =
+            scan(&re.label, &data, re.delimiter, re.text_schema.clone())?.filter(re.keep.clone());
         let typed = match &re.typed_schema {
-            Some(schema) => Some(
-                scan(&re.label, &data, re.delimiter, schema.clone())?.filter(re.keep.clone()),
-            ),
+            Some(schema) => {
+                Some(scan(&re.label, &data, re.delimiter, schema.clone())?.filter(re.keep.clone()))
+            }
             None => None,
         };
         Ok(Some((text, typed)))
@@ -973,18 +972,24 @@ mod tests {
                 .collect()
                 .unwrap()
                 .height();
-            assert!(lines < all.height(), "{layout:?}: {lines} of {}", all.height());
+            assert!(
+                lines < all.height(),
+                "{layout:?}: {lines} of {}",
+                all.height()
+            );
             assert_eq!(lines, expected, "{layout:?}");
             if kept > 0 {
                 assert_eq!(lines, kept, "{layout:?}");
             }
             let (text_plan, typed_plan) = scope.keeping(&countries).unwrap();
             let got = sorted(typed_plan.unwrap_or(text_plan)).unwrap();
-            let want = sorted(whole.filter(
-                col("reporter")
-                    .eq(lit("MEX"))
-                    .or(col("partner").eq(lit("MEX"))),
-            ))
+            let want = sorted(
+                whole.filter(
+                    col("reporter")
+                        .eq(lit("MEX"))
+                        .or(col("partner").eq(lit("MEX"))),
+                ),
+            )
             .unwrap();
             assert!(got.equals_missing(&want), "{layout:?}\n{got}\n{want}");
         }

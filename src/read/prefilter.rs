@@ -56,9 +56,8 @@ pub(crate) fn kept_lines(
                         let Ok(Ok((n, bytes))) = next else { break };
                         if ok {
                             let mut kept = Vec::new();
-                            let mut keeps = |side: usize, cell: &[u8]| {
-                                memo[side].keeps(cell, &shared[side])
-                            };
+                            let mut keeps =
+                                |side: usize, cell: &[u8]| memo[side].keeps(cell, &shared[side]);
                             ok = block(&bytes, delimiter, fields, &mut keeps, &mut kept);
                             out.push((n, kept));
                         }
@@ -364,10 +363,7 @@ mod tests {
         // The cells looked at are the last ones of the line, and a line break in a quoted
         // field after them is followed.
         let text = "r,p,d\n4,1,\"a\nb\"\n2,3,c\n";
-        assert_eq!(
-            kept(text, [0, 1], &["4"]).unwrap(),
-            "r,p,d\n4,1,\"a\nb\"\n"
-        );
+        assert_eq!(kept(text, [0, 1], &["4"]).unwrap(), "r,p,d\n4,1,\"a\nb\"\n");
     }
 
     #[test]
