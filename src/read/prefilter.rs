@@ -28,6 +28,9 @@ pub(crate) struct Side<'a> {
     pub keeps: &'a (dyn Fn(Option<&str>) -> bool + Sync),
 }
 
+/// One worker's kept lines: (block number, the block's kept lines) for each block it read.
+type Numbered = Vec<(usize, Vec<u8>)>;
+
 /// The header line and every line of `data` whose cell in either side's field the side keeps
 /// (or that cannot be read with certainty), in file order; `None` when the file's quoting does
 /// not allow reading it in blocks (see the module's note).
@@ -84,7 +87,7 @@ pub(crate) fn kept_lines(
             }
         }
         drop(tx);
-        let done: Option<Vec<Vec<(usize, Vec<u8>)>>> = handles
+        let done: Option<Vec<Numbered>> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or(None))
             .collect();
