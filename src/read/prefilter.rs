@@ -23,7 +23,7 @@ use crate::read::blocks::Blocks;
 
 /// One of the two cells looked at: its field number and whether a cell's text (unquoted; `None`
 /// for an empty cell) is one the question keeps.
-pub(crate) struct Side<'a> {
+pub struct Side<'a> {
     pub field: usize,
     pub keeps: &'a (dyn Fn(Option<&str>) -> bool + Sync),
 }
@@ -34,7 +34,7 @@ type Numbered = Vec<(usize, Vec<u8>)>;
 /// The header line and every line of `data` whose cell in either side's field the side keeps
 /// (or that cannot be read with certainty), in file order; `None` when the file's quoting does
 /// not allow reading it in blocks (see the module's note).
-pub(crate) fn kept_lines(
+pub fn kept_lines(
     label: &str,
     data: &Data,
     delimiter: u8,
