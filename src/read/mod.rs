@@ -5,7 +5,9 @@ pub mod baci;
 pub mod baci_rows;
 pub mod blocks;
 pub mod layout;
-pub(crate) mod prefilter;
+// Public (hidden) only for the fuzz target `fuzz/fuzz_targets/prefilter.rs`.
+#[doc(hidden)]
+pub mod prefilter;
 pub mod sniff;
 
 use std::io::Read;
@@ -971,6 +973,51 @@ fn read_parquet(path: &Path, label: &str, options: &ReadOptions) -> Result<(Lazy
         scope: None,
     };
     Ok((lf.select(exprs), info))
+}
+
+/// What [`collect_every_plan`] collected.
+#[doc(hidden)]
+pub struct EveryPlan {
+    /// The plan [`read_csv`] returns (the typed plan when the layout has one).
+    pub typed: PolarsResult<DataFrame>,
+    /// The all-text plan, when the returned plan is the typed one.
+    pub text: Option<PolarsResult<DataFrame>>,
+    /// The plans keeping the rows of some countries (`ScopePlan::keeping`, with its first pass
+    /// over the bytes), for the layouts that have them: text, then typed.
+    pub scoped: Vec<PolarsResult<DataFrame>>,
+}
+
+/// Read in-memory text as `load` reads a small file ([`read_csv`], validated) and collect every
+/// plan it makes: the typed plan, the all-text plan and the plans keeping the rows of
+/// `countries`. For the fuzz targets (`fuzz/`), which must reach the plans that `load` and
+/// `Dataset::scoped` collect without files on disk; not part of the API.
+#[doc(hidden)]
+pub fn collect_every_plan(
+    label: &str,
+    bytes: Vec<u8>,
+    options: &ReadOptions,
+    countries: &[String],
+) -> Result<EveryPlan> {
+    let (lf, info) = read_csv(
+        label,
+        Data::Bytes(Arc::new(bytes)),
+        options,
+        Validation::Always,
+    )?;
+    let mut scoped = Vec::new();
+    if let Some(scope) = &info.scope
+        && let Some((text, typed)) = scope.keeping(countries)?
+    {
+        scoped.push(text.collect());
+        if let Some(typed) = typed {
+            scoped.push(typed.collect());
+        }
+    }
+    Ok(EveryPlan {
+        typed: lf.collect(),
+        text: info.text_plan.map(|t| t.0.collect()),
+        scoped,
+    })
 }
 
 #[cfg(test)]

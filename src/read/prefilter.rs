@@ -27,7 +27,7 @@ use crate::read::blocks::Blocks;
 /// `None` for an empty cell), whether each is one the question keeps. Asked with many cells at
 /// once: judging a cell may cost as much as building a lookup table (a layout's country
 /// names), so it is done for the new cells of a block together.
-pub(crate) struct Side<'a> {
+pub struct Side<'a> {
     pub field: usize,
     pub keeps: &'a (dyn Fn(&[Option<&str>]) -> Vec<bool> + Sync),
 }
@@ -36,7 +36,7 @@ pub(crate) struct Side<'a> {
 /// (or that cannot be read with certainty), in file order; `None` when the file's quoting does
 /// not allow reading it in blocks (see the module's note) or a line's cell in the `veto` field
 /// is one the veto keeps.
-pub(crate) fn kept_lines(
+pub fn kept_lines(
     label: &str,
     data: &Data,
     delimiter: u8,
