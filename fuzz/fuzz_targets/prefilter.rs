@@ -35,10 +35,12 @@ fuzz_target!(|data: &[u8]| {
         Side {
             field: usize::from(a % 8),
             keeps: &keeps,
+            known: &[],
         },
         Side {
             field: usize::from(b % 8),
             keeps: &keeps,
+            known: &[],
         },
     ];
     let input = Data::Bytes(Arc::new(text.to_vec()));

@@ -215,6 +215,25 @@ impl ScopePlan {
             // Empty or unreadable counts as not `false`.
             judged(self.text.1[at].clone().fill_null(lit(true)), column.clone())
         });
+        // The spellings of countries the table knows, judged before the pass.
+        let known: Vec<String> = {
+            let c = crate::reference::countries();
+            let mut v = Vec::new();
+            for (old, _) in [
+                c.numeric_pairs(),
+                c.iso3_pairs(),
+                c.iso2_pairs(),
+                c.name_pairs(),
+            ] {
+                for o in old {
+                    v.push(o.to_uppercase());
+                    v.push(o);
+                }
+            }
+            v.sort();
+            v.dedup();
+            v
+        };
         let Some(lines) = prefilter::kept_lines(
             &re.label,
             &re.data,
@@ -223,10 +242,12 @@ impl ScopePlan {
                 prefilter::Side {
                     field: re.sides[0].0,
                     keeps: &reporter,
+                    known: &known,
                 },
                 prefilter::Side {
                     field: re.sides[1].0,
                     keeps: &partner,
+                    known: &known,
                 },
             ],
             re.veto
@@ -235,6 +256,7 @@ impl ScopePlan {
                 .map(|((field, _), v)| prefilter::Side {
                     field: *field,
                     keeps: v,
+                    known: &[],
                 }),
         )?
         else {

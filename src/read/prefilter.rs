@@ -30,6 +30,9 @@ use crate::read::blocks::Blocks;
 pub struct Side<'a> {
     pub field: usize,
     pub keeps: &'a (dyn Fn(&[Option<&str>]) -> Vec<bool> + Sync),
+    /// Spellings likely in the file (the country table's codes and names), judged together
+    /// before the pass: a file sorted by country would otherwise bring new ones in most blocks.
+    pub known: &'a [String],
 }
 
 /// The header line and every line of `data` whose cell in either side's field the side keeps
@@ -47,9 +50,17 @@ pub fn kept_lines(
     let header = blocks.header().to_vec();
     let mut shared = vec![Shared::new(&sides[0]), Shared::new(&sides[1])];
     let mut fields = vec![sides[0].field, sides[1].field];
+    let mut known = vec![sides[0].known, sides[1].known];
     if let Some(v) = &veto {
         shared.push(Shared::new(v));
         fields.push(v.field);
+        known.push(v.known);
+    }
+    for (shared, known) in shared.iter().zip(&known) {
+        if !known.is_empty() {
+            let cells: Vec<&[u8]> = known.iter().map(|k| k.as_bytes()).collect();
+            shared.judge(&cells);
+        }
     }
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(workers * 2);
@@ -60,7 +71,8 @@ pub fn kept_lines(
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 s.spawn(|| {
-                    let mut memo: Vec<Memo> = fields.iter().map(|_| Memo::default()).collect();
+                    // Each worker starts with the verdicts judged up front.
+                    let mut memo: Vec<Memo> = shared.iter().map(Shared::memo).collect();
                     let mut out: Vec<(usize, Vec<u8>)> = Vec::new();
                     let mut ok = true;
                     loop {
@@ -176,6 +188,19 @@ struct Shared<'a> {
 }
 
 impl<'a> Shared<'a> {
+    /// A worker's copy of the verdicts given so far.
+    fn memo(&self) -> Memo {
+        let mut memo = Memo::default();
+        let seen = match self.seen.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        for (cell, k) in seen.iter() {
+            memo.insert(cell, *k);
+        }
+        memo
+    }
+
     fn new(side: &Side<'a>) -> Shared<'a> {
         Shared {
             keeps: side.keeps,
@@ -207,7 +232,12 @@ impl<'a> Shared<'a> {
             .flatten()
             .map(|t| (!t.is_empty()).then_some(t.as_str()))
             .collect();
-        let mut verdicts = (self.keeps)(&asked).into_iter();
+        let mut verdicts = if asked.is_empty() {
+            Vec::new()
+        } else {
+            (self.keeps)(&asked)
+        }
+        .into_iter();
         for (cell, text) in new.iter().zip(&texts) {
             let k = match text {
                 Some(_) => verdicts.next().unwrap_or(true),
@@ -519,10 +549,12 @@ mod tests {
             Side {
                 field: fields[0],
                 keeps: &keeps,
+                known: &[],
             },
             Side {
                 field: fields[1],
                 keeps: &keeps,
+                known: &[],
             },
         ];
         kept_lines("test", &data, b',', sides, None)
@@ -588,10 +620,12 @@ mod tests {
                 Side {
                     field: 0,
                     keeps: &keeps,
+                    known: &[],
                 },
                 Side {
                     field: 1,
                     keeps: &keeps,
+                    known: &[],
                 },
             ],
             None,
@@ -621,15 +655,18 @@ mod tests {
                     Side {
                         field: 0,
                         keeps: &keeps,
+                        known: &[],
                     },
                     Side {
                         field: 1,
                         keeps: &keeps,
+                        known: &[],
                     },
                 ],
                 Some(Side {
                     field: 3,
                     keeps: &veto,
+                    known: &[],
                 }),
             )
             .unwrap()
@@ -668,5 +705,34 @@ mod tests {
                 assert_eq!(run(false), run(true), "{text:?} {fields:?}");
             }
         }
+    }
+
+    #[test]
+    fn known_spellings_are_judged_before_the_pass_in_one_call() {
+        let mut text = String::from("r,p,v\n");
+        for n in 0..300_000 {
+            text.push_str(&format!("{},{},{n}\n", n / 1000, (n + 7) % 300));
+        }
+        let calls = Mutex::new(0usize);
+        let keeps = |cells: &[Option<&str>]| {
+            *calls.lock().unwrap() += 1;
+            cells.iter().map(|c| *c == Some("17")).collect()
+        };
+        let known: Vec<String> = (0..300).map(|n| n.to_string()).collect();
+        let data = Data::Bytes(Arc::new(text.as_bytes().to_vec()));
+        let side = |field| Side {
+            field,
+            keeps: &keeps,
+            known: &known,
+        };
+        let out = kept_lines("test", &data, b',', [side(0), side(1)], None)
+            .unwrap()
+            .unwrap();
+        let expected = (0..300_000)
+            .filter(|n| n / 1000 == 17 || (n + 7) % 300 == 17)
+            .count();
+        assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), expected + 1);
+        // One call per side, before the pass; none during it.
+        assert_eq!(*calls.lock().unwrap(), 2);
     }
 }
