@@ -8,13 +8,10 @@
 //! stops the scan: the caller then runs the line-by-line checks, which name the line and
 //! column, or hands the question to the general engine.
 
-use std::sync::Mutex;
-use std::sync::mpsc;
-
 use crate::error::Result;
 use crate::read::Data;
 use crate::read::baci;
-use crate::read::blocks::Blocks;
+use crate::read::blocks::on_every_core;
 
 /// The numbers of one row, as written: `k` without its leading zero
 /// ([`baci::PRODUCT_DIGITS`]), `v` in thousands of US dollars ([`baci::VALUE_UNIT`]) and `None`
@@ -237,61 +234,16 @@ pub fn scan<S: Send>(
     init: impl Fn() -> S + Sync,
     visit: impl Fn(&mut S, Row) + Sync,
 ) -> Result<Option<Vec<S>>> {
-    let mut blocks = Blocks::open(label, data)?;
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    // Two blocks in flight per worker keep the workers busy and memory small.
-    let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(workers * 2);
-    let rx = Mutex::new(rx);
-    let (done, read) = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out: Vec<(usize, S)> = Vec::new();
-                    let mut ok = true;
-                    loop {
-                        let next = rx.lock().map(|r| r.recv());
-                        let Ok(Ok((n, bytes))) = next else { break };
-                        // After a bad line the rest is only drained, not parsed.
-                        if ok {
-                            let mut state = init();
-                            ok = block(&bytes, sep, columns, &mut state, &visit);
-                            out.push((n, state));
-                        }
-                    }
-                    ok.then_some(out)
-                })
-            })
-            .collect();
-        let mut read: Result<()> = Ok(());
-        let mut n = 0;
-        loop {
-            match blocks.next_block() {
-                Ok(Some(b)) => {
-                    if tx.send((n, b)).is_err() {
-                        break;
-                    }
-                    n += 1;
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    read = Err(e);
-                    break;
-                }
-            }
-        }
-        drop(tx);
-        let done: Option<Vec<Vec<(usize, S)>>> = handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or(None))
-            .collect();
-        (done, read)
-    });
-    read?;
-    Ok(done.map(|parts| {
-        let mut all: Vec<(usize, S)> = parts.into_iter().flatten().collect();
-        all.sort_by_key(|(n, _)| *n);
-        all.into_iter().map(|(_, s)| s).collect()
-    }))
+    let (_, states) = on_every_core(
+        label,
+        data,
+        || (),
+        |_, bytes| {
+            let mut state = init();
+            block(bytes, sep, columns, &mut state, &visit).then_some(state)
+        },
+    )?;
+    Ok(states)
 }
 
 #[cfg(test)]

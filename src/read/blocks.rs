@@ -7,7 +7,8 @@
 //! block fails to parse.
 
 use std::io::{Cursor, Read};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 
 use crate::error::{Error, Result};
 use crate::read::Data;
@@ -112,6 +113,83 @@ impl Blocks {
             self.carry = body;
         }
     }
+}
+
+/// Read `data` in blocks on this thread and hand them to a worker per core: each worker makes
+/// its state once (`worker`) and turns each block it gets into a result (`work`). Returns the
+/// header line and the results in file order (so that they are combined the same way on every
+/// run), or `None` for the results when `work` gave up on a block (`None`): the other workers
+/// then only drain what was sent and the rest of the file is not read.
+pub fn on_every_core<W, R: Send>(
+    label: &str,
+    data: &Data,
+    worker: impl Fn() -> W + Sync,
+    work: impl Fn(&mut W, &[u8]) -> Option<R> + Sync,
+) -> Result<(Vec<u8>, Option<Vec<R>>)> {
+    let mut blocks = Blocks::open(label, data)?;
+    let header = blocks.header().to_vec();
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // Two blocks in flight per worker keep the workers busy and memory small.
+    let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(workers * 2);
+    let rx = Mutex::new(rx);
+    let stop = AtomicBool::new(false);
+    let (done, read) = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut state = worker();
+                    let mut out: Vec<(usize, R)> = Vec::new();
+                    let mut ok = true;
+                    loop {
+                        let next = rx.lock().map(|r| r.recv());
+                        let Ok(Ok((n, bytes))) = next else { break };
+                        if ok {
+                            match work(&mut state, &bytes) {
+                                Some(r) => out.push((n, r)),
+                                None => {
+                                    ok = false;
+                                    stop.store(true, Ordering::Relaxed);
+                                }
+                            }
+                        }
+                    }
+                    ok.then_some(out)
+                })
+            })
+            .collect();
+        let mut read: Result<()> = Ok(());
+        let mut n = 0;
+        while !stop.load(Ordering::Relaxed) {
+            match blocks.next_block() {
+                Ok(Some(b)) => {
+                    if tx.send((n, b)).is_err() {
+                        break;
+                    }
+                    n += 1;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    read = Err(e);
+                    break;
+                }
+            }
+        }
+        drop(tx);
+        let done: Option<Vec<Vec<(usize, R)>>> = handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or(None))
+            .collect();
+        (done, read)
+    });
+    read?;
+    Ok((
+        header,
+        done.map(|parts| {
+            let mut all: Vec<(usize, R)> = parts.into_iter().flatten().collect();
+            all.sort_by_key(|(n, _)| *n);
+            all.into_iter().map(|(_, r)| r).collect()
+        }),
+    ))
 }
 
 /// Shared bytes readable through a `Cursor`.

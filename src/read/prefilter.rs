@@ -16,12 +16,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 
 use crate::error::Result;
 use crate::read::Data;
-use crate::read::blocks::Blocks;
+use crate::read::blocks::on_every_core;
 
 /// One of the two cells looked at: its field number and, for a list of cells' texts (unquoted;
 /// `None` for an empty cell), whether each is one the question keeps. Asked with many cells at
@@ -46,8 +44,6 @@ pub fn kept_lines(
     sides: [Side; 2],
     veto: Option<Side>,
 ) -> Result<Option<Vec<u8>>> {
-    let mut blocks = Blocks::open(label, data)?;
-    let header = blocks.header().to_vec();
     let mut shared = vec![Shared::new(&sides[0]), Shared::new(&sides[1])];
     let mut fields = vec![sides[0].field, sides[1].field];
     let mut known = vec![sides[0].known, sides[1].known];
@@ -62,69 +58,21 @@ pub fn kept_lines(
             shared.judge(&cells);
         }
     }
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(workers * 2);
-    let rx = Mutex::new(rx);
-    // Set by a worker that gives up: the rest of the file is not read.
-    let stop = AtomicBool::new(false);
-    let (done, read) = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    // Each worker starts with the verdicts judged up front.
-                    let mut memo: Vec<Memo> = shared.iter().map(Shared::memo).collect();
-                    let mut out: Vec<(usize, Vec<u8>)> = Vec::new();
-                    let mut ok = true;
-                    loop {
-                        let next = rx.lock().map(|r| r.recv());
-                        let Ok(Ok((n, bytes))) = next else { break };
-                        if ok {
-                            let kept;
-                            (ok, kept) =
-                                judged_block(&bytes, delimiter, &fields, &mut memo, &shared);
-                            out.push((n, kept));
-                            if !ok {
-                                stop.store(true, Ordering::Relaxed);
-                            }
-                        }
-                    }
-                    ok.then_some(out)
-                })
-            })
-            .collect();
-        let mut read: Result<()> = Ok(());
-        let mut n = 0;
-        while !stop.load(Ordering::Relaxed) {
-            match blocks.next_block() {
-                Ok(Some(b)) => {
-                    if tx.send((n, b)).is_err() {
-                        break;
-                    }
-                    n += 1;
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    read = Err(e);
-                    break;
-                }
-            }
-        }
-        drop(tx);
-        let done: Option<Vec<Parts>> = handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or(None))
-            .collect();
-        (done, read)
-    });
-    read?;
-    Ok(done.map(|parts| {
-        let mut all: Vec<(usize, Vec<u8>)> = parts.into_iter().flatten().collect();
-        all.sort_by_key(|(n, _)| *n);
-        let mut text = header;
+    let (mut text, parts) = on_every_core(
+        label,
+        data,
+        // Each worker starts with the verdicts judged up front.
+        || shared.iter().map(Shared::memo).collect::<Vec<Memo>>(),
+        |memo, bytes| {
+            let (ok, kept) = judged_block(bytes, delimiter, &fields, memo, &shared);
+            ok.then_some(kept)
+        },
+    )?;
+    Ok(parts.map(|parts| {
         if !text.ends_with(b"\n") {
             text.push(b'\n');
         }
-        for (_, part) in all {
+        for part in parts {
             text.extend_from_slice(&part);
         }
         text
@@ -177,9 +125,6 @@ fn judged_block(
     let ok = block(bytes, delimiter, fields, &mut keeps, &mut kept);
     (ok, kept)
 }
-
-/// One worker's kept lines, per block (block number, lines).
-type Parts = Vec<(usize, Vec<u8>)>;
 
 /// The verdicts shared by the workers: one per distinct cell text, decided once.
 struct Shared<'a> {
@@ -370,6 +315,28 @@ fn block(
     quoted_block(b, delimiter, fields, last, keeps, out)
 }
 
+/// Whether a line with these cells (reporter, partner, veto) is kept; `None` when its veto
+/// cell stops the pass.
+fn verdict(
+    cells: &[Option<&[u8]>; 3],
+    keeps: &mut impl FnMut(usize, &[u8]) -> bool,
+) -> Option<bool> {
+    if let Some(v) = cells[2]
+        && keeps(2, v)
+    {
+        return None;
+    }
+    Some(match cells {
+        [Some(r), Some(p), _] => {
+            // Both asked (no short cut): an unknown cell is noted on either side.
+            let (a, b) = (keeps(0, r), keeps(1, p));
+            a || b
+        }
+        // A line too short to hold both cells: kept, for the plan to read or refuse.
+        _ => true,
+    })
+}
+
 /// [`block`] for a block with quotes: fields are followed one by one.
 fn quoted_block(
     b: &[u8],
@@ -442,23 +409,13 @@ fn quoted_block(
                 }
             }
         }
-        if let Some(v) = cells[2]
-            && keeps(2, v)
-        {
-            return false;
-        }
-        let keep = match cells {
-            [Some(r), Some(p), _] => {
-                // Both asked (no short cut): an unknown cell is noted on either side.
-                let (a, b) = (keeps(0, r), keeps(1, p));
-                a || b
+        match verdict(&cells, keeps) {
+            None => return false,
+            Some(true) => {
+                out.extend_from_slice(&b[start..line_end]);
+                out.push(b'\n');
             }
-            // A line too short to hold both cells: kept, for the plan to read or refuse.
-            _ => true,
-        };
-        if keep {
-            out.extend_from_slice(&b[start..line_end]);
-            out.push(b'\n');
+            Some(false) => {}
         }
         pos = line_end + 1;
     }
@@ -508,22 +465,13 @@ fn plain_block(
                 }
             }
         }
-        if let Some(v) = cells[2]
-            && keeps(2, v)
-        {
-            return false;
-        }
-        let keep = match cells {
-            [Some(r), Some(p), _] => {
-                // Both asked (no short cut): an unknown cell is noted on either side.
-                let (a, b) = (keeps(0, r), keeps(1, p));
-                a || b
+        match verdict(&cells, keeps) {
+            None => return false,
+            Some(true) => {
+                out.extend_from_slice(line);
+                out.push(b'\n');
             }
-            _ => true,
-        };
-        if keep {
-            out.extend_from_slice(line);
-            out.push(b'\n');
+            Some(false) => {}
         }
         start = end + 1;
     }
