@@ -295,14 +295,7 @@ impl Filters {
         // only those rows were parsed ([`Filters::prepare`]) the answer is the same.
         let usable = analysis::usable(ds.lf.clone());
         let usable = match self.scope() {
-            Some(countries) => {
-                let set = || lit(Series::new(PlSmallStr::EMPTY, countries.clone())).implode(true);
-                usable.filter(
-                    col("reporter")
-                        .is_in(set(), false)
-                        .or(col("partner").is_in(set(), false)),
-                )
-            }
+            Some(countries) => usable.filter(analysis::notes::either_side(countries)),
             None => usable,
         };
         let currencies = distinct(&ds, usable, "currency")?;

@@ -76,6 +76,11 @@ pub(crate) fn countries_rows(q: &Question) -> Expr {
     if let Partners::Some(list) = &q.partners {
         countries.extend(list.iter().cloned());
     }
+    either_side(countries)
+}
+
+/// The rows whose reporter or partner is one of `countries` (canonical codes).
+pub(crate) fn either_side(countries: Vec<String>) -> Expr {
     let set = || lit(Series::new(PlSmallStr::EMPTY, countries.clone())).implode(true);
     col("reporter")
         .is_in(set(), false)

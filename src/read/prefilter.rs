@@ -483,6 +483,19 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
+    /// The reporter and partner sides at `fields`, judged by `keeps`.
+    fn sides<'a>(
+        keeps: &'a (dyn Fn(&[Option<&str>]) -> Vec<bool> + Sync),
+        fields: [usize; 2],
+        known: &'a [String],
+    ) -> [Side<'a>; 2] {
+        fields.map(|field| Side {
+            field,
+            keeps,
+            known,
+        })
+    }
+
     /// A verdict on many cells from a verdict on one.
     fn each(
         f: impl Fn(Option<&str>) -> bool + Sync,
@@ -493,18 +506,7 @@ mod tests {
     fn kept(text: &str, fields: [usize; 2], codes: &[&str]) -> Option<String> {
         let data = Data::Bytes(Arc::new(text.as_bytes().to_vec()));
         let keeps = each(|c| c.is_some_and(|c| codes.contains(&c)));
-        let sides = [
-            Side {
-                field: fields[0],
-                keeps: &keeps,
-                known: &[],
-            },
-            Side {
-                field: fields[1],
-                keeps: &keeps,
-                known: &[],
-            },
-        ];
+        let sides = sides(&keeps, fields, &[]);
         kept_lines("test", &data, b',', sides, None)
             .unwrap()
             .map(|b| String::from_utf8(b).unwrap())
@@ -560,26 +562,9 @@ mod tests {
             cells.iter().map(|c| *c == Some("17")).collect()
         };
         let data = Data::Bytes(Arc::new(text.as_bytes().to_vec()));
-        let out = kept_lines(
-            "test",
-            &data,
-            b',',
-            [
-                Side {
-                    field: 0,
-                    keeps: &keeps,
-                    known: &[],
-                },
-                Side {
-                    field: 1,
-                    keeps: &keeps,
-                    known: &[],
-                },
-            ],
-            None,
-        )
-        .unwrap()
-        .unwrap();
+        let out = kept_lines("test", &data, b',', sides(&keeps, [0, 1], &[]), None)
+            .unwrap()
+            .unwrap();
         let out = String::from_utf8(out).unwrap();
         let expected: usize = (0..400_000)
             .filter(|n| n % 300 == 17 || (n + 7) % 300 == 17)
@@ -599,18 +584,7 @@ mod tests {
                 "test",
                 &data,
                 b',',
-                [
-                    Side {
-                        field: 0,
-                        keeps: &keeps,
-                        known: &[],
-                    },
-                    Side {
-                        field: 1,
-                        keeps: &keeps,
-                        known: &[],
-                    },
-                ],
+                sides(&keeps, [0, 1], &[]),
                 Some(Side {
                     field: 3,
                     keeps: &veto,
@@ -668,12 +642,7 @@ mod tests {
         };
         let known: Vec<String> = (0..300).map(|n| n.to_string()).collect();
         let data = Data::Bytes(Arc::new(text.as_bytes().to_vec()));
-        let side = |field| Side {
-            field,
-            keeps: &keeps,
-            known: &known,
-        };
-        let out = kept_lines("test", &data, b',', [side(0), side(1)], None)
+        let out = kept_lines("test", &data, b',', sides(&keeps, [0, 1], &known), None)
             .unwrap()
             .unwrap();
         let expected = (0..300_000)
