@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
         },
     ];
     let input = Data::Bytes(Arc::new(text.to_vec()));
-    let Ok(Some(out)) = kept_lines("fuzz.csv", &input, delimiter, sides, None) else {
+    let Ok(Some(out)) = kept_lines("fuzz.csv", &input, delimiter, sides, None, None, None) else {
         return;
     };
     let input = lines(text);

@@ -114,6 +114,12 @@ struct Rescan {
     /// (field number, column name) of a column whose cells must all read as `false` for the
     /// rows to be narrowed (a canonical file's `reconciled`).
     veto: Option<(usize, String)>,
+    /// The first line of each (year, reporter, partner) is kept too (BACI's reconciled flows:
+    /// see [`prefilter::FirstOfEach`]).
+    first_of_each: Option<prefilter::FirstOfEach>,
+    /// The header's number of fields: a line with another number is kept, for the plan to
+    /// refuse with its line.
+    width: usize,
 }
 
 impl std::fmt::Debug for ScopePlan {
@@ -156,11 +162,24 @@ impl ScopePlan {
                 self.typed.as_ref().map(|(scan, _)| scan.clone()),
             ),
         };
-        let text = text_scan
-            .filter(keep(&self.text.1))
-            .select(self.text.1.clone());
+        // The lines the first pass keeps for their (year, reporter, partner) are not the
+        // question's rows, and must stay: the kept lines are read as they are (other countries'
+        // rows among them add nothing a question reads but which exporters a year holds).
+        let exact = self
+            .rescan
+            .as_ref()
+            .is_none_or(|re| re.first_of_each.is_none());
+        let narrowed = |scan: LazyFrame, exprs: &[Expr]| {
+            let scan = if exact {
+                scan.filter(keep(exprs))
+            } else {
+                scan
+            };
+            scan.select(exprs)
+        };
+        let text = narrowed(text_scan, &self.text.1);
         let typed = match (typed_scan, &self.typed) {
-            (Some(scan), Some((_, exprs))) => Some(scan.filter(keep(exprs)).select(exprs.clone())),
+            (Some(scan), Some((_, exprs))) => Some(narrowed(scan, exprs)),
             _ => None,
         };
         Ok(Some((text, typed)))
@@ -258,6 +277,8 @@ impl ScopePlan {
                     keeps: v,
                     known: &[],
                 }),
+            re.first_of_each,
+            Some(re.width),
         )?
         else {
             return Ok(None);
@@ -573,12 +594,20 @@ pub fn read_csv(
     }
     .map_err(Error::polars(format!("{label}: cannot plan the scan")))?;
     // Canonical files too, but only through the first pass, which checks that none of their
-    // rows is a reconciled flow (whose sides depend on every other row).
+    // rows is a reconciled flow (whose sides depend on every other row). BACI files, whose rows
+    // are all reconciled flows, only through the first pass too, which keeps with a question's
+    // lines the first line of each (year, exporter, importer): which exporters each year holds,
+    // the only fact of other countries' rows a question reads (an importer's imports from a
+    // country are known, zero when absent, when the data holds that country's exports).
     let row_by_row = matches!(
         layout,
-        Layout::ComtradePlus | Layout::ComtradeLegacy | Layout::Comext | Layout::Canonical
+        Layout::ComtradePlus
+            | Layout::ComtradeLegacy
+            | Layout::Comext
+            | Layout::Canonical
+            | Layout::Baci
     );
-    let only_by_first_pass = layout == Layout::Canonical;
+    let only_by_first_pass = matches!(layout, Layout::Canonical | Layout::Baci);
     // The fields of the reporter and the partner, for a first pass that keeps only a
     // question's lines (each is read from one column in these layouts).
     let rescan = |typed_schema: Option<Schema>| -> Option<Rescan> {
@@ -598,10 +627,19 @@ pub fn read_csv(
                 side(&["partneriso", "partner"])?,
             ],
             Layout::Canonical => [side(&["reporter"])?, side(&["partner"])?],
+            Layout::Baci => [side(&[baci::EXPORTER])?, side(&[baci::IMPORTER])?],
             _ => return None,
         };
-        let veto = if only_by_first_pass {
+        let veto = if layout == Layout::Canonical {
             side(&["reconciled"])
+        } else {
+            None
+        };
+        let first_of_each = if layout == Layout::Baci {
+            Some(prefilter::FirstOfEach {
+                year: side(&[baci::YEAR])?.0,
+                value: side(&[baci::VALUE])?.0,
+            })
         } else {
             None
         };
@@ -614,6 +652,8 @@ pub fn read_csv(
             keep: keep.clone(),
             sides,
             veto,
+            first_of_each,
+            width: names.len(),
         })
     };
     if !typed.is_empty() {

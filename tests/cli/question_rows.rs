@@ -296,3 +296,90 @@ fn rows_left_out_are_counted_among_the_question_countries_rows() {
     assert_eq!(counted("partner2 breakdowns"), partner2, "{err}");
     assert_eq!(counted("transport-mode breakdowns"), mode, "{err}");
 }
+
+/// A BACI file whose question rows alone would say less than the file: country 704 exports to
+/// country 4 only (2020) and to 12 only (2021), so that every other importer's imports from 704
+/// are known to be zero only from rows that are not theirs; a domestic row, a row without a
+/// value, two years; 8 exports to 704, which exports nothing to 8. Written as CEPII writes BACI (quoted header and quantities).
+fn baci_file(dir: &Path) -> PathBuf {
+    let countries = [4, 8, 12, 32, 36, 76, 124, 156, 251, 276, 398, 484, 842];
+    let products: Vec<String> = ["010121", "270900", "851712", "870323", "260300", "300490"]
+        .map(String::from)
+        .to_vec();
+    let mut rng = Rng::new(11);
+    let mut rows = generate_baci(&mut rng, 2020, 600, &countries, &products, (398, 484), 5);
+    rows.extend(generate_baci(
+        &mut rng,
+        2021,
+        500,
+        &countries,
+        &products,
+        (398, 484),
+        5,
+    ));
+    let row = |t, i, j, k: &str, usd| BaciRow {
+        t,
+        i,
+        j,
+        k: k.to_string(),
+        usd,
+        q: None,
+    };
+    rows.push(row(2020, 704, 4, "260300", 7_000_000));
+    rows.push(row(2021, 704, 12, "260300", 9_000_000));
+    rows.push(row(2020, 8, 8, "851712", 1_000));
+    // 8 exports to 704 (a pair with trade), 704 nothing to 8.
+    rows.push(row(2020, 8, 704, "870323", 3_000_000));
+    rows.push(row(2021, 8, 704, "870323", 4_000_000));
+    let path = dir.join("BACI_HS17_Y2020_V202401.csv");
+    write_baci(&path, &rows);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("2021,36,76,851712,,\"           NA\"\n");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn the_question_rows_of_a_baci_file_answer_as_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let baci = baci_file(dir.path());
+    let questions: [&[&str]; 12] = [
+        // 8's imports from 704: known to be none only from 704's rows with 4 and 12.
+        &["summary", "-r", "8", "-p", "704"],
+        &["summary", "-r", "8", "-p", "704,4", "--years", "2021"],
+        &["summary", "-r", "156"],
+        &["summary", "-r", "8"],
+        &["partners", "-r", "8"],
+        &["partners", "-r", "8", "--by", "imports", "--years", "2020"],
+        &["top", "-r", "4", "-n", "0"],
+        &["composition", "-r", "4", "-p", "704"],
+        &["top", "-r", "8", "--by", "partner"],
+        &["compare", "-r", "8", "-p", "704", "--years", "2020,2021"],
+        &["profile", "-r", "8", "-p", "704", "--engine", "general"],
+        &["summary", "-r", "398", "-p", "484"],
+    ];
+    for q in questions {
+        let (ok, out, err) = answer(q, &baci);
+        let (ok_w, out_w, err_w) = answer_whole(q, &baci);
+        assert_eq!(ok, ok_w, "{q:?}:\n{err}\n{err_w}");
+        assert!(ok, "{q:?} failed:\n{err}");
+        assert!(out.lines().count() >= 2, "{q:?} gave no table:\n{out}");
+        assert_eq!(out, out_w, "{q:?}: the tables differ");
+        assert_eq!(err, err_w, "{q:?}: the notes differ");
+    }
+    // Refusals too (BACI has no mirror: its rows are reconciled already).
+    for q in [
+        &["mirror", "-r", "8", "-p", "4"][..],
+        &["summary", "-r", "20"],
+        &["summary", "-r", "8", "--years", "2019"],
+    ] {
+        let (ok, out, err) = answer(q, &baci);
+        let (ok_w, out_w, err_w) = answer_whole(q, &baci);
+        assert!(!ok && !ok_w, "{q:?} answered:\n{out}\n{out_w}");
+        assert_eq!(err, err_w, "{q:?}: the refusals differ");
+    }
+    // The case the file was written for: 8's imports from 704 are zero, not unknown.
+    let (_, out, _) = answer(&["summary", "-r", "8", "-p", "704"], &baci);
+    let imports = out.lines().nth(1).unwrap().split(',').nth(2).unwrap();
+    assert_eq!(imports, "0", "{out}");
+}
