@@ -163,8 +163,9 @@ pub fn run(args: ChartArgs, g: &Global) -> Result<()> {
     };
     let req = args.request();
     req.check()?;
-    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?.materialise()?;
-    let (mut ds, q) = req.filters(&args.filters.filters()).apply(ds)?;
+    // Only the question's rows where the inputs allow it, as for the tables.
+    let ds = load(&args.inputs.files, &g.load_options(Default::default())?)?;
+    let (mut ds, q) = req.filters(&args.filters.filters()).prepare(ds)?;
     // Years of two HS editions compare in the later one (a note says so).
     if matches!(args.kind, Kind::Compare | Kind::Composition) {
         tradestat::analysis::products::harmonise_compared_years(&mut ds, &q)?;

@@ -383,3 +383,43 @@ fn the_question_rows_of_a_baci_file_answer_as_every_row() {
     let imports = out.lines().nth(1).unwrap().split(',').nth(2).unwrap();
     assert_eq!(imports, "0", "{out}");
 }
+
+/// Charts read only the question's rows too: the same image and notes as from every row, on a
+/// Comtrade Plus file and on a BACI file.
+#[test]
+fn charts_from_the_question_rows_are_those_of_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let baci = baci_file(dir.path());
+    let charts: [(&[&str], &Path); 6] = [
+        (&["chart", "flows", "-r", "KAZ", "-p", "MEX"], &generated()),
+        (
+            &["chart", "top", "-r", "MEX", "--by", "partner"],
+            &generated(),
+        ),
+        (&["chart", "composition", "-r", "KAZ"], &generated()),
+        (&["chart", "trend", "-r", "8"], &baci),
+        (&["chart", "top", "-r", "8", "--by", "partner"], &baci),
+        (
+            &["chart", "compare", "-r", "8", "--years", "2020,2021"],
+            &baci,
+        ),
+    ];
+    let out = dir.path().join("chart.svg");
+    let draw = |args: &[&str], file: &Path, every_row: bool| {
+        let mut cmd = tradestat();
+        cmd.args(args).arg(file).arg("-o").arg(&out);
+        if every_row {
+            cmd.arg("--every-row");
+        }
+        let (ok, _, err) = run(&mut cmd);
+        assert!(ok, "{args:?}:\n{err}");
+        (std::fs::read_to_string(&out).unwrap(), err)
+    };
+    for (args, file) in charts {
+        let (svg, err) = draw(args, file, false);
+        let (svg_w, err_w) = draw(args, file, true);
+        assert!(svg.contains("<svg"), "{args:?}");
+        assert_eq!(svg, svg_w, "{args:?}: the charts differ");
+        assert_eq!(err, err_w, "{args:?}: the notes differ");
+    }
+}
