@@ -122,9 +122,9 @@ fn decimal(f: &[u8]) -> Option<f64> {
     Some(mantissa as f64 / POW10[frac])
 }
 
-/// The fields in the tail of a line after a separator: one more than the separators outside
-/// quotes.
-fn fields_in(tail: &[u8], sep: u8) -> usize {
+/// The fields in the tail of a line after a separator (or in a whole line): one more than the
+/// separators outside quotes (`""` inside a quoted field leaves the count as it was).
+pub(crate) fn fields_in(tail: &[u8], sep: u8) -> usize {
     let mut quoted = false;
     let mut n = 1;
     for &b in tail {

@@ -24,6 +24,7 @@ use std::sync::Mutex;
 
 use crate::error::Result;
 use crate::read::Data;
+use crate::read::baci_rows::fields_in;
 use crate::read::blocks::on_every_core;
 
 /// One of the two cells looked at: its field number and, for a list of cells' texts (unquoted;
@@ -445,21 +446,6 @@ fn plain_fields(line: &[u8], delimiter: u8) -> usize {
     line.iter().filter(|&&c| c == delimiter).count() + 1
 }
 
-/// The number of fields of a line with quoted fields (a delimiter inside quotes is text; `""`
-/// inside a quoted field reads as two quotes, which leave the count as it was).
-fn quoted_fields(line: &[u8], delimiter: u8) -> usize {
-    let mut quoted = false;
-    let mut n = 1;
-    for &c in line {
-        if c == b'"' {
-            quoted = !quoted;
-        } else if c == delimiter && !quoted {
-            n += 1;
-        }
-    }
-    n
-}
-
 /// Note `cell` as field `f` in the slots of `cells` that look at it.
 fn place<'b>(fields: &Fields, cells: &mut Cells<'b>, f: usize, cell: &'b [u8]) {
     for (slot, want) in fields.iter().enumerate() {
@@ -538,9 +524,8 @@ fn quoted_block(
                 }
             }
         }
-        let kept = verdict(fields, &cells, keeps, firsts).map(|k| {
-            k || width.is_some_and(|w| quoted_fields(&b[start..line_end], delimiter) != w)
-        });
+        let kept = verdict(fields, &cells, keeps, firsts)
+            .map(|k| k || width.is_some_and(|w| fields_in(&b[start..line_end], delimiter) != w));
         match kept {
             None => return false,
             Some(true) => {
