@@ -528,24 +528,15 @@ impl Dataset {
         if size <= materialise_bytes() || self.scope.is_some() {
             // The typed plan first; if its scan refuses a cell (a number with spaces around
             // it, a blank cell), the all-text plan, whose answers and errors are the reference.
-            // A scoped dataset: the streaming engine end to end, so that the scan, the filter on
-            // the question's rows and their canonical columns run block by block (measured on
-            // 1M Comtrade Plus rows, `profile -r 398 -p 484`: 1.8 s against 2.2 s). The whole
-            // table is collected by the default engine, which peaks lower (`world`: 735 MB
-            // against 870 MB, the same time).
-            let scoped = self.scope.is_some();
-            let streamed = |lf: LazyFrame| {
-                if scoped {
-                    lf.collect_with_engine(polars::prelude::Engine::Streaming)
-                        .map(|r| r.unwrap_single())
-                } else {
-                    lf.collect()
-                }
-            };
-            let fast = self.fast.take().and_then(|f| streamed(f).ok());
+            // Collected by the default engine, scoped or whole: a scoped dataset is the first
+            // pass's kept lines (a few MB), which the streaming engine read with twice the peak
+            // (debug build, `summary -r 398 -p 484` on 10M canonical rows: 1.12 GB streaming,
+            // 434 MB default, 42 s against 38 s; Comtrade Plus 386 against 363 MB), and the
+            // whole table peaks lower with it too (`world`: 735 MB against 870 MB at 1M rows).
+            let fast = self.fast.take().and_then(|f| f.collect().ok());
             let df = match fast {
                 Some(df) => df,
-                None => match streamed(self.lf.clone()) {
+                None => match self.lf.clone().collect() {
                     Ok(df) => df,
                     // The same plan again, for the error naming the line and the column.
                     Err(_) => self.collect(self.lf.clone(), "the canonical table")?,
